@@ -1,0 +1,32 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadSettings, type Settings } from '@concilia/config';
+import { ApiClient, type Inject, TestDatabase } from '@concilia/testing';
+import { createIngestApi } from '../app.factory';
+
+/** The real ingest API, in process, on the run's database and Redis prefix; requests go through inject(). */
+export interface IngestApiHarness {
+  app: NestFastifyApplication;
+  api: ApiClient;
+  db: TestDatabase;
+  settings: Settings;
+  close(): Promise<void>;
+}
+
+export async function startIngestApi(overrides: Record<string, string> = {}): Promise<IngestApiHarness> {
+  const settings = loadSettings('ingest-api', { ...process.env, ...overrides });
+  const app = await createIngestApi(settings);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const inject = app.getHttpAdapter().getInstance().inject.bind(app.getHttpAdapter().getInstance()) as unknown as Inject;
+  const db = await TestDatabase.connect(settings.DATABASE_URL);
+  return {
+    app,
+    api: new ApiClient(inject),
+    db,
+    settings,
+    async close() {
+      await db.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { seedLedgerEntries, seedReconciliation, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
+import { startMatcher, type MatcherHarness } from '../testing/matcher.harness';
+import { MatchingRunService } from './matching-run.service';
+import { StalledRunSweeper } from './stalled-run.sweeper';
+
+/** The matcher end to end: jobs from the real queue, results in the real database. */
+describe('matcher-worker (e2e)', () => {
+  let m: MatcherHarness;
+
+  beforeAll(async () => {
+    m = await startMatcher({ MATCHER_SWEEP_INTERVAL_MS: '3600000' });
+  });
+
+  afterAll(() => m.close());
+
+  /** A marketplace order with its releases, a bank line by amount and date, and an orphan on each side. */
+  async function seedMarketplaceMonth(): Promise<{ target: SeededReconciliation; ledger: string[]; statement: string[] }> {
+    const target = await seedReconciliation(m.db);
+    const ledger = await seedLedgerEntries(m.db, target, [
+      { externalId: 'PED-1', amount: 8000n, date: '2026-01-05', references: ['PED-1'] },
+      { externalId: 'PED-2', amount: 5000n, date: '2026-01-10', description: 'order two' },
+      { externalId: 'PED-3', amount: 1234n, date: '2026-01-20' },
+    ]);
+    const statement = await seedStatementEntries(m.db, target, [
+      { externalId: 'R1', amount: 10000n, date: '2026-01-07', references: ['PED-1'], releaseType: 'SALE' },
+      { externalId: 'R2', amount: -1200n, date: '2026-01-07', references: ['ped 1'], releaseType: 'COMMISSION' },
+      { externalId: 'R3', amount: -800n, date: '2026-01-07', references: ['PED-1'], releaseType: 'SHIPPING' },
+      { externalId: 'B1', amount: 5000n, date: '2026-01-11', description: 'order two' },
+      { externalId: 'X1', amount: 777n, date: '2026-01-15' },
+    ]);
+    return { target, ledger, statement };
+  }
+
+  it('runs a pass from the queue: explained matches, discrepancies, settlements, summary, run record and completion event', async () => {
+    const { target, ledger, statement } = await seedMarketplaceMonth();
+    const runVersion = await startPass(m.db, target);
+    await m.enqueue(target, runVersion);
+    expect(await m.waitForStatus(target.reconciliationId, ['COMPLETED', 'PARTIALLY_MATCHED'])).toBe('PARTIALLY_MATCHED');
+
+    const matches = await m.db.query<{ id: string; rule: string; status: string; difference: string; statement_total: string; ledger_total: string }>(
+      `SELECT id, rule, status, difference::text, statement_total::text, ledger_total::text FROM matches WHERE reconciliation_id = $1 ORDER BY rule`,
+      [target.reconciliationId],
+    );
+    expect(matches.map((match) => [match.rule, match.status, match.statement_total, match.ledger_total, match.difference])).toEqual([
+      ['AMOUNT_DATE', 'ACCEPTED', '5000', '5000', '0'],
+      ['REFERENCE', 'ACCEPTED', '8000', '8000', '0'],
+    ]);
+    const reference = matches.find((match) => match.rule === 'REFERENCE');
+    const items = await m.db.query<{ entry_id: string; side: string }>(`SELECT entry_id, side FROM match_items WHERE match_id = $1 AND active ORDER BY side, entry_id`, [reference?.id]);
+    expect(items.filter((item) => item.side === 'STATEMENT').map((item) => item.entry_id).sort()).toEqual(statement.slice(0, 3).sort());
+    expect(items.filter((item) => item.side === 'LEDGER').map((item) => item.entry_id)).toEqual([ledger[0]]);
+
+    const [settlement] = await m.db.query<{ breakdown: Record<string, string>; expected_amount: string; received_amount: string }>(
+      `SELECT breakdown, expected_amount::text, received_amount::text FROM settlements WHERE ledger_entry_id = $1`,
+      [ledger[0]],
+    );
+    expect(settlement).toEqual({ breakdown: { COMMISSION: '-1200', SALE: '10000', SHIPPING: '-800' }, expected_amount: '8000', received_amount: '8000' });
+
+    const discrepancies = await m.db.query<{ type: string; amount: string; ledger_entry_ids: string[]; statement_entry_ids: string[] }>(
+      `SELECT type, amount::text, ledger_entry_ids, statement_entry_ids FROM discrepancies WHERE reconciliation_id = $1 ORDER BY type`,
+      [target.reconciliationId],
+    );
+    expect(discrepancies).toEqual([
+      { type: 'MISSING_STATEMENT_ENTRY', amount: '1234', ledger_entry_ids: [ledger[2]], statement_entry_ids: [] },
+      { type: 'UNEXPECTED_STATEMENT_ENTRY', amount: '777', ledger_entry_ids: [], statement_entry_ids: [statement[4]] },
+    ]);
+
+    const [reconciliation] = await m.db.query<{ summary: Record<string, unknown>; progress: unknown; last_matched_at: Date | null }>(
+      `SELECT summary, progress, last_matched_at FROM reconciliations WHERE id = $1`,
+      [target.reconciliationId],
+    );
+    expect(reconciliation.progress).toBeNull();
+    expect(reconciliation.last_matched_at).not.toBeNull();
+    expect(reconciliation.summary).toMatchObject({
+      statementEntries: { count: 5, amount: '137.77' },
+      ledgerEntries: { count: 3, amount: '142.34' },
+      matched: { count: 2, amount: '130.00' },
+      suggested: { count: 0 },
+      unmatchedStatement: { count: 1, amount: '7.77' },
+      unmatchedLedger: { count: 1, amount: '12.34' },
+      discrepancies: { open: 2, resolved: 0, ignored: 0 },
+    });
+    const [run] = await m.db.query<{ status: string; rules_snapshot: Record<string, unknown> }>(`SELECT status, rules_snapshot FROM matching_runs WHERE reconciliation_id = $1`, [target.reconciliationId]);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.rules_snapshot).toMatchObject({ dateWindowDays: 3, amountTolerance: '0' });
+    const events = await m.db.query<{ type: string; data: Record<string, unknown> }>(`SELECT type, data FROM events WHERE tenant_id = $1`, [target.tenantId]);
+    expect(events).toEqual([{ type: 'reconciliation.completed', data: expect.objectContaining({ reconciliationId: target.reconciliationId, status: 'PARTIALLY_MATCHED' }) }]);
+    expect(await m.db.count('outbox', `tenant_id = $1 AND queue = 'webhook-dispatch'`, [target.tenantId])).toBe(1);
+  });
+
+  it('ignores a job for an older pass and a job delivered twice: one effect', async () => {
+    const { target } = await seedMarketplaceMonth();
+    const first = await startPass(m.db, target);
+    const current = await startPass(m.db, target);
+    const runs = m.app.get(MatchingRunService);
+    const job = { schemaVersion: 1 as const, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId };
+    expect((await runs.run({ ...job, runVersion: first })).outcome).toBe('stale');
+    expect(await m.db.count('matches', 'reconciliation_id = $1', [target.reconciliationId])).toBe(0);
+    expect((await runs.run({ ...job, runVersion: current })).outcome).toBe('completed');
+    const matches = await m.db.count('matches', 'reconciliation_id = $1', [target.reconciliationId]);
+    expect((await runs.run({ ...job, runVersion: current })).outcome).toBe('stale');
+    expect(await m.db.count('matches', 'reconciliation_id = $1', [target.reconciliationId])).toBe(matches);
+    expect(await m.db.count('events', 'tenant_id = $1', [target.tenantId])).toBe(1);
+  });
+
+  it('refuses the late write of a pass that lost its token (a zombie), leaving no results', async () => {
+    const { target } = await seedMarketplaceMonth();
+    const runVersion = await startPass(m.db, target);
+    const runs = m.app.get(MatchingRunService);
+    const outcome = await runs.run(
+      { schemaVersion: 1, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId, runVersion },
+      async (stage) => {
+        // A newer pass is requested while this one computes: its token is no longer current.
+        if (stage === 'writing') await m.db.query('UPDATE reconciliations SET run_version = run_version + 1 WHERE id = $1', [target.reconciliationId]);
+      },
+    );
+    expect(outcome.outcome).toBe('fenced_out');
+    expect(await m.db.count('matches', 'reconciliation_id = $1', [target.reconciliationId])).toBe(0);
+    expect(await m.db.count('discrepancies', 'reconciliation_id = $1', [target.reconciliationId])).toBe(0);
+    expect(await m.db.count('events', 'tenant_id = $1', [target.tenantId])).toBe(0);
+  });
+
+  it('runs a follow-up pass when entries arrived during the pass, before reporting', async () => {
+    const { target } = await seedMarketplaceMonth();
+    const runVersion = await startPass(m.db, target);
+    const runs = m.app.get(MatchingRunService);
+    const outcome = await runs.run(
+      { schemaVersion: 1, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId, runVersion },
+      async (stage) => {
+        if (stage !== 'writing') return;
+        await seedStatementEntries(m.db, target, [{ externalId: 'LATE', amount: 1234n, date: '2026-01-20' }]);
+        await m.db.query('UPDATE reconciliations SET rematch_requested = true WHERE id = $1', [target.reconciliationId]);
+      },
+    );
+    expect(outcome.outcome).toBe('follow_up');
+    const [row] = await m.db.query<{ status: string; run_version: number }>('SELECT status, run_version FROM reconciliations WHERE id = $1', [target.reconciliationId]);
+    expect(row).toEqual({ status: 'PROCESSING', run_version: runVersion + 1 });
+    expect(await m.db.count('events', 'tenant_id = $1', [target.tenantId])).toBe(0);
+    // The follow-up job was published after commit; the worker picks it up and matches the late entry.
+    expect(await m.waitForStatus(target.reconciliationId, ['COMPLETED', 'PARTIALLY_MATCHED'])).toBe('PARTIALLY_MATCHED');
+    const [summary] = await m.db.query<{ summary: { unmatchedLedger: { count: number } } }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
+    expect(summary.summary.unmatchedLedger.count).toBe(0);
+    expect(await m.db.count('events', `tenant_id = $1 AND type = 'reconciliation.completed'`, [target.tenantId])).toBe(1);
+  });
+
+  it('keeps accepted matches and never re-proposes a rejected pair when matching again', async () => {
+    const { target, ledger, statement } = await seedMarketplaceMonth();
+    const runs = m.app.get(MatchingRunService);
+    const job = { schemaVersion: 1 as const, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId };
+    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    const [byAmount] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'AMOUNT_DATE'`, [target.reconciliationId]);
+    const [byReference] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'REFERENCE'`, [target.reconciliationId]);
+    // A person rejects the amount/date match.
+    await m.db.query(`UPDATE matches SET status = 'REJECTED' WHERE id = $1`, [byAmount.id]);
+    await m.db.query(`UPDATE match_items SET active = false WHERE match_id = $1`, [byAmount.id]);
+
+    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    const active = await m.db.query<{ id: string; rule: string }>(`SELECT id, rule FROM matches WHERE reconciliation_id = $1 AND status IN ('ACCEPTED', 'SUGGESTED')`, [target.reconciliationId]);
+    expect(active).toEqual([{ id: byReference.id, rule: 'REFERENCE' }]);
+    const pairs = await m.db.query(
+      `SELECT 1 FROM match_items s JOIN match_items l ON l.match_id = s.match_id WHERE s.active AND l.active AND s.entry_id = $1 AND l.entry_id = $2`,
+      [statement[3], ledger[1]],
+    );
+    expect(pairs).toHaveLength(0);
+  });
+
+  it('re-queues a PROCESSING run whose job vanished (Redis flushed), and the run ends', async () => {
+    const { target } = await seedMarketplaceMonth();
+    await startPass(m.db, target);
+    await m.db.query(`UPDATE reconciliations SET updated_at = now() - interval '1 hour' WHERE id = $1`, [target.reconciliationId]);
+    expect(await m.app.get(StalledRunSweeper).sweepOnce(60_000)).toBeGreaterThanOrEqual(1);
+    expect(await m.waitForStatus(target.reconciliationId, ['COMPLETED', 'PARTIALLY_MATCHED'])).toBe('PARTIALLY_MATCHED');
+  });
+});

@@ -1,0 +1,32 @@
+import { runAggregateStrategy } from './aggregate.strategy';
+import { runAmountDateStrategy } from './amount-date.strategy';
+import { outcomeDiscrepancies } from './discrepancies';
+import { detectDuplicates } from './duplicate-detection';
+import { createContext } from './matching-context';
+import type { MatchingInput, MatchingResult } from './matching.types';
+import { runReferenceStrategy } from './reference.strategy';
+
+/**
+ * The matching engine: pure, deterministic, no I/O. Sorts both sides by id, flags repeated
+ * statement entries, then runs the strategies the rules enable, always in the order REFERENCE,
+ * AMOUNT_DATE, AGGREGATE (each sees only what the previous ones left), and reports what is left.
+ *
+ * Every non-locked entry ends in exactly one of: a proposed match, a CURRENCY_MISMATCH group, a
+ * DUPLICATE_STATEMENT_ENTRY, or the unmatched lists (with their MISSING/UNEXPECTED discrepancy).
+ * Locked entries appear nowhere (a locked statement entry can still be the original that a new
+ * entry repeats).
+ */
+export function matchEntries(input: MatchingInput): MatchingResult {
+  const ctx = createContext(input);
+  detectDuplicates(ctx);
+  const strategies = new Set(input.rules.strategies);
+  if (strategies.has('REFERENCE')) runReferenceStrategy(ctx);
+  if (strategies.has('AMOUNT_DATE')) runAmountDateStrategy(ctx);
+  if (strategies.has('AGGREGATE')) runAggregateStrategy(ctx);
+  const unmatchedStatementIds: string[] = [];
+  const unmatchedLedgerIds: string[] = [];
+  const rest = outcomeDiscrepancies(ctx, unmatchedStatementIds, unmatchedLedgerIds);
+  const discrepancies = ctx.discrepancies;
+  for (let i = 0; i < rest.length; i++) discrepancies.push(rest[i]);
+  return { matches: ctx.matches, discrepancies, unmatchedStatementIds, unmatchedLedgerIds, stats: ctx.stats };
+}

@@ -1,0 +1,81 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { PoolClient } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { Database, Tx } from '../database';
+
+export type CopyValue = string | number | bigint | boolean | null;
+
+/** One value in COPY's text format: NULL is \N; backslash, tab, newline and carriage return escaped. */
+export function copyText(value: CopyValue): string {
+  if (value === null) return '\\N';
+  const text = typeof value === 'string' ? value : String(value);
+  return text.replace(/[\\\t\n\r]/g, (char) => (char === '\\' ? '\\\\' : char === '\t' ? '\\t' : char === '\n' ? '\\n' : '\\r'));
+}
+
+/** A Postgres array literal of uuids or plain words (no quoting needed). */
+export function uuidArrayLiteral(values: readonly string[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/**
+ * Streams rows into `table` with COPY, on the connection of the caller's transaction, so the
+ * rows commit or roll back with it. About three times faster than INSERT ... SELECT unnest().
+ */
+export async function copyRows(tx: Tx, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+  const queryRunner = tx.queryRunner;
+  if (!queryRunner) throw new Error('copyRows needs a transaction');
+  const client = (await queryRunner.connect()) as PoolClient;
+  const lines = (function* () {
+    let chunk = '';
+    for (const row of rows) {
+      chunk += `${row.map(copyText).join('\t')}\n`;
+      if (chunk.length > 65_536) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  })();
+  await pipeline(Readable.from(lines), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '\\': '\\' };
+
+/** One field of COPY's text output: \N is null, backslash escapes undone. */
+export function fromCopyText(field: string): string | null {
+  if (field === '\\N') return null;
+  return field.includes('\\') ? field.replace(/\\(.)/g, (_, char: string) => ESCAPES[char] ?? char) : field;
+}
+
+/**
+ * Runs `COPY (query) TO STDOUT` and hands each row's fields to `onRow`: the fastest way to read
+ * millions of rows (no per-row protocol messages, no intermediate row objects). The query is
+ * inlined, so callers must only interpolate values they validated (uuids, dates).
+ */
+export async function copyOut(database: Database, query: string, onRow: (fields: (string | null)[]) => void): Promise<void> {
+  const runner = database.dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+    let pending = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = pending + chunk.toString('utf8');
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onRow(line.split('\t').map(fromCopyText));
+    }
+    if (pending.length > 0) onRow(pending.split('\t').map(fromCopyText));
+  } finally {
+    await runner.release();
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A uuid or date made safe to inline into a COPY query (which cannot take bind parameters). */
+export function sqlLiteral(value: string, kind: 'uuid' | 'date'): string {
+  if (!(kind === 'uuid' ? UUID : DATE).test(value)) throw new Error(`not a ${kind}: ${value}`);
+  return `'${value}'`;
+}

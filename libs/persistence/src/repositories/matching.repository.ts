@@ -1,0 +1,251 @@
+import type { LedgerItem, StatementItem } from '@concilia/domain';
+import type { Database, Tx } from '../database';
+import type { MatchingRunEntity } from '../entities';
+import { copyOut, copyRows, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
+
+/** The entries as the matcher reads them: exactly the engine's input types. */
+export type StatementItemRow = StatementItem;
+export type LedgerItemRow = LedgerItem;
+
+export interface KeptMatches {
+  statementIds: Set<string>;
+  ledgerIds: Set<string>;
+}
+
+export interface NewMatch {
+  id: string;
+  method: 'AUTO' | 'MANUAL';
+  rule: string;
+  status: 'SUGGESTED' | 'ACCEPTED';
+  confidence: number;
+  currency: string;
+  statementTotal: bigint;
+  ledgerTotal: bigint;
+  difference: bigint;
+  explanation: unknown[];
+  note: string | null;
+  statementIds: string[];
+  ledgerIds: string[];
+}
+
+export interface NewDiscrepancy {
+  id: string;
+  matchId: string | null;
+  type: string;
+  severity: string;
+  amount: bigint;
+  currency: string;
+  statementEntryIds: string[];
+  ledgerEntryIds: string[];
+  detail: string;
+}
+
+export interface NewSettlement {
+  id: string;
+  matchId: string;
+  ledgerEntryId: string;
+  currency: string;
+  expectedAmount: bigint;
+  receivedAmount: bigint;
+  difference: bigint;
+  breakdown: Record<string, string>;
+}
+
+export interface RunScope {
+  tenantId: string;
+  reconciliationId: string;
+  accountId: string;
+  runId: string | null;
+}
+
+/**
+ * The matcher's reads (both sides in bulk, what is kept, what was rejected) and writes
+ * (matches, links, discrepancies, settlements): set-based statements only, no per-row work.
+ */
+export class MatchingRepository {
+  constructor(private readonly database: Database) {}
+
+  /** The reconciliation's statement entries, minus those a person set aside (closed). In id order: the engine then skips its own sort. */
+  async statementItems(reconciliationId: string): Promise<StatementItemRow[]> {
+    const items: StatementItemRow[] = [];
+    await copyOut(
+      this.database,
+      `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), array_to_json(refs), external_id, description, status, release_type
+         FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')} AND closed_at IS NULL ORDER BY id`,
+      ([id, amount, currency, date, refs, externalId, description, status, releaseType]) =>
+        items.push({ id: id as string, amount: BigInt(amount as string), currency: currency as string, date: date as string, references: JSON.parse(refs as string) as string[], externalId, description, status, releaseType }),
+    );
+    return items;
+  }
+
+  /** The account's ledger entries dated in [from, to], minus those held by an active match of another reconciliation; in id order. */
+  async ledgerItems(accountId: string, reconciliationId: string, from: string, to: string): Promise<LedgerItemRow[]> {
+    const items: LedgerItemRow[] = [];
+    await copyOut(
+      this.database,
+      `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), array_to_json(le.refs), le.external_id, le.description, le.status, le.kind
+         FROM ledger_entries le
+        WHERE le.account_id = ${sqlLiteral(accountId, 'uuid')} AND le.entry_date BETWEEN ${sqlLiteral(from, 'date')} AND ${sqlLiteral(to, 'date')}
+          AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
+        ORDER BY le.id`,
+      ([id, amount, currency, date, refs, externalId, description, status, kind]) =>
+        items.push({ id: id as string, amount: BigInt(amount as string), currency: currency as string, date: date as string, references: JSON.parse(refs as string) as string[], externalId: externalId as string, description, status, kind: kind as string }),
+    );
+    return items;
+  }
+
+  /** Entries in matches a re-match keeps: accepted ones and every manual one still active. */
+  async keptMatchEntries(reconciliationId: string): Promise<KeptMatches> {
+    const rows: { entry_id: string; side: string }[] = await this.database.manager.query(
+      `SELECT mi.entry_id, mi.side FROM match_items mi JOIN matches m ON m.id = mi.match_id
+        WHERE m.reconciliation_id = $1 AND mi.active AND (m.status = 'ACCEPTED' OR m.method = 'MANUAL')`,
+      [reconciliationId],
+    );
+    const kept: KeptMatches = { statementIds: new Set(), ledgerIds: new Set() };
+    for (const row of rows) (row.side === 'STATEMENT' ? kept.statementIds : kept.ledgerIds).add(row.entry_id);
+    return kept;
+  }
+
+  /** Every (statement, ledger) pair of a rejected match, as `${statementId}|${ledgerId}`. */
+  async rejectedPairs(reconciliationId: string): Promise<Set<string>> {
+    const rows: { pair: string }[] = await this.database.manager.query(
+      `SELECT s.entry_id || '|' || l.entry_id AS pair
+         FROM matches m
+         JOIN match_items s ON s.match_id = m.id AND s.side = 'STATEMENT'
+         JOIN match_items l ON l.match_id = m.id AND l.side = 'LEDGER'
+        WHERE m.reconciliation_id = $1 AND m.status = 'REJECTED'`,
+      [reconciliationId],
+    );
+    return new Set(rows.map((row) => row.pair));
+  }
+
+  /** Creates the run row of a pass, or counts another attempt of it. */
+  async startRun(scope: { id: string; tenantId: string; reconciliationId: string; runVersion: number; rulesSnapshot: Record<string, unknown> }): Promise<string> {
+    const rows: { id: string }[] = await this.database.manager.query(
+      `INSERT INTO matching_runs (id, tenant_id, reconciliation_id, run_version, status, rules_snapshot)
+       VALUES ($1, $2, $3, $4, 'RUNNING', $5)
+       ON CONFLICT (reconciliation_id, run_version) DO UPDATE SET attempts = matching_runs.attempts + 1, started_at = now(), status = 'RUNNING'
+       RETURNING id`,
+      [scope.id, scope.tenantId, scope.reconciliationId, scope.runVersion, JSON.stringify(scope.rulesSnapshot)],
+    );
+    return rows[0].id;
+  }
+
+  async finishRun(tx: Tx, runId: string, status: MatchingRunEntity['status'], stats: Record<string, unknown> | null, failureReason: string | null): Promise<void> {
+    await tx.query(`UPDATE matching_runs SET status = $2, stats = $3, failure_reason = $4, finished_at = now() WHERE id = $1`, [
+      runId,
+      status,
+      stats === null ? null : JSON.stringify(stats),
+      failureReason,
+    ]);
+  }
+
+  /**
+   * Withdraws what earlier passes proposed and nobody acted on: SUGGESTED automatic matches
+   * (their links deactivated) and the untouched discrepancies of earlier passes.
+   */
+  async supersedeOwnProposals(tx: Tx, reconciliationId: string): Promise<void> {
+    await tx.query(
+      `WITH superseded AS (
+         UPDATE matches SET status = 'SUPERSEDED' WHERE reconciliation_id = $1 AND method = 'AUTO' AND status = 'SUGGESTED' RETURNING id)
+       UPDATE match_items SET active = false WHERE match_id IN (SELECT id FROM superseded)`,
+      [reconciliationId],
+    );
+    await tx.query(
+      `DELETE FROM discrepancies d
+        WHERE d.reconciliation_id = $1 AND d.run_id IS NOT NULL AND d.status = 'OPEN' AND d.resolution = 'PENDING'
+          AND (d.match_id IS NULL OR EXISTS (SELECT 1 FROM matches m WHERE m.id = d.match_id AND m.status NOT IN ('ACCEPTED', 'SUGGESTED')))`,
+      [reconciliationId],
+    );
+  }
+
+  async insertMatches(tx: Tx, scope: RunScope, matches: NewMatch[]): Promise<void> {
+    if (matches.length === 0) return;
+    await copyRows(
+      tx,
+      'matches',
+      ['id', 'tenant_id', 'reconciliation_id', 'run_id', 'method', 'rule', 'status', 'confidence', 'currency', 'statement_total', 'ledger_total', 'difference', 'explanation', 'note'],
+      matches.map((m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, JSON.stringify(m.explanation), m.note]),
+    );
+    await copyRows(tx, 'match_items', ['match_id', 'entry_id', 'side', 'tenant_id', 'reconciliation_id'], matchItems(scope, matches));
+  }
+
+  async insertDiscrepancies(tx: Tx, scope: RunScope, discrepancies: NewDiscrepancy[]): Promise<void> {
+    if (discrepancies.length === 0) return;
+    await copyRows(
+      tx,
+      'discrepancies',
+      ['id', 'tenant_id', 'reconciliation_id', 'run_id', 'match_id', 'type', 'severity', 'amount', 'currency', 'statement_entry_ids', 'ledger_entry_ids', 'detail'],
+      discrepancies.map((d) => [
+        d.id,
+        scope.tenantId,
+        scope.reconciliationId,
+        scope.runId,
+        d.matchId,
+        d.type,
+        d.severity,
+        d.amount,
+        d.currency,
+        uuidArrayLiteral(d.statementEntryIds),
+        uuidArrayLiteral(d.ledgerEntryIds),
+        d.detail,
+      ]),
+    );
+  }
+
+  /** Settlements of accepted matches; a pass never writes one twice (one per match and ledger entry). */
+  async insertSettlements(tx: Tx, scope: RunScope, settlements: NewSettlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    await copyRows(
+      tx,
+      'settlements',
+      ['id', 'tenant_id', 'account_id', 'reconciliation_id', 'match_id', 'ledger_entry_id', 'currency', 'expected_amount', 'received_amount', 'difference', 'breakdown'],
+      settlements.map((x) => [x.id, scope.tenantId, scope.accountId, scope.reconciliationId, x.matchId, x.ledgerEntryId, x.currency, x.expectedAmount, x.receivedAmount, x.difference, JSON.stringify(x.breakdown)]),
+    );
+  }
+
+}
+
+/** What the summary needs from the stored results after a pass has written them. */
+export interface StoredResultCounts {
+  accepted: { count: number; amount: bigint };
+  suggested: number;
+  amountMismatch: { count: number; amount: bigint };
+  statusMismatch: number;
+  discrepancies: { open: number; resolved: number; ignored: number };
+}
+
+export async function storedResultCounts(tx: Tx, reconciliationId: string): Promise<StoredResultCounts> {
+  const [matches]: { accepted: string; accepted_amount: string; suggested: string }[] = await tx.query(
+    `SELECT count(*) FILTER (WHERE status = 'ACCEPTED') AS accepted,
+            coalesce(sum(statement_total) FILTER (WHERE status = 'ACCEPTED'), 0)::text AS accepted_amount,
+            count(*) FILTER (WHERE status = 'SUGGESTED') AS suggested
+       FROM matches WHERE reconciliation_id = $1`,
+    [reconciliationId],
+  );
+  const [discrepancies]: { amount_mismatch: string; amount_mismatch_amount: string; status_mismatch: string; open: string; resolved: string; ignored: string }[] =
+    await tx.query(
+      `SELECT count(*) FILTER (WHERE type = 'AMOUNT_MISMATCH') AS amount_mismatch,
+              coalesce(sum(amount) FILTER (WHERE type = 'AMOUNT_MISMATCH'), 0)::text AS amount_mismatch_amount,
+              count(*) FILTER (WHERE type = 'STATUS_MISMATCH') AS status_mismatch,
+              count(*) FILTER (WHERE resolution = 'PENDING' AND status <> 'CLOSED') AS open,
+              count(*) FILTER (WHERE resolution IN ('RESOLVED', 'DIVERGENT')) AS resolved,
+              count(*) FILTER (WHERE resolution = 'IGNORED') AS ignored
+         FROM discrepancies WHERE reconciliation_id = $1`,
+      [reconciliationId],
+    );
+  return {
+    accepted: { count: Number(matches.accepted), amount: BigInt(matches.accepted_amount) },
+    suggested: Number(matches.suggested),
+    amountMismatch: { count: Number(discrepancies.amount_mismatch), amount: BigInt(discrepancies.amount_mismatch_amount) },
+    statusMismatch: Number(discrepancies.status_mismatch),
+    discrepancies: { open: Number(discrepancies.open), resolved: Number(discrepancies.resolved), ignored: Number(discrepancies.ignored) },
+  };
+}
+
+function* matchItems(scope: RunScope, matches: readonly NewMatch[]): Generator<CopyValue[]> {
+  for (const match of matches) {
+    for (const id of match.statementIds) yield [match.id, id, 'STATEMENT', scope.tenantId, scope.reconciliationId];
+    for (const id of match.ledgerIds) yield [match.id, id, 'LEDGER', scope.tenantId, scope.reconciliationId];
+  }
+}

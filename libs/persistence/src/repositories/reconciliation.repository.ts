@@ -1,0 +1,130 @@
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Database, Tx } from '../database';
+import { ReconciliationEntity } from '../entities';
+import { type Page, type PageRequest, toPage } from './pagination';
+
+export type NewReconciliation = Pick<
+  ReconciliationEntity,
+  'id' | 'tenantId' | 'accountId' | 'currency' | 'periodStart' | 'periodEnd' | 'mode' | 'expectedEntryCount' | 'note'
+>;
+
+export type ReconciliationChanges = Partial<
+  Pick<
+    ReconciliationEntity,
+    | 'status'
+    | 'previousStatus'
+    | 'note'
+    | 'runVersion'
+    | 'rematchRequested'
+    | 'progress'
+    | 'submittedAt'
+    | 'failureReason'
+    | 'summary'
+    | 'lastMatchedAt'
+  >
+>;
+
+export interface ReconciliationFilters {
+  accountId?: string;
+  status?: string;
+  /** Reconciliations whose period ends on or after this date. */
+  periodFrom?: string;
+  /** Reconciliations whose period starts on or before this date. */
+  periodTo?: string;
+}
+
+export class ReconciliationRepository {
+  constructor(private readonly database: Database) {}
+
+  async insert(tx: Tx, reconciliation: NewReconciliation): Promise<ReconciliationEntity> {
+    const repository = tx.getRepository(ReconciliationEntity);
+    return repository.save(repository.create({ ...reconciliation, status: 'PENDING' }));
+  }
+
+  findById(tenantId: string, id: string, tx: Tx = this.database.manager): Promise<ReconciliationEntity | null> {
+    return tx.getRepository(ReconciliationEntity).findOneBy({ tenantId, id });
+  }
+
+  /** Reads and locks the row until `tx` ends: every state change of a reconciliation goes through here. */
+  lockById(tx: Tx, tenantId: string, id: string): Promise<ReconciliationEntity | null> {
+    return tx
+      .getRepository(ReconciliationEntity)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where('r.tenant_id = :tenantId AND r.id = :id', { tenantId, id })
+      .getOne();
+  }
+
+  async list(tenantId: string, filters: ReconciliationFilters, page: PageRequest): Promise<Page<ReconciliationEntity>> {
+    const query = this.database.manager
+      .getRepository(ReconciliationEntity)
+      .createQueryBuilder('r')
+      .where('r.tenant_id = :tenantId', { tenantId })
+      .orderBy('r.id', 'DESC')
+      .limit(page.limit + 1);
+    if (page.after) query.andWhere('r.id < :after', { after: page.after });
+    if (filters.accountId) query.andWhere('r.account_id = :accountId', { accountId: filters.accountId });
+    if (filters.status) query.andWhere('r.status = :status', { status: filters.status });
+    if (filters.periodFrom) query.andWhere('r.period_end >= :periodFrom', { periodFrom: filters.periodFrom });
+    if (filters.periodTo) query.andWhere('r.period_start <= :periodTo', { periodTo: filters.periodTo });
+    return toPage(await query.getMany(), page.limit);
+  }
+
+  async update(tx: Tx, reconciliation: ReconciliationEntity, changes: ReconciliationChanges): Promise<ReconciliationEntity> {
+    await tx.getRepository(ReconciliationEntity).update({ id: reconciliation.id }, changes as QueryDeepPartialEntity<ReconciliationEntity>);
+    Object.assign(reconciliation, changes);
+    return reconciliation;
+  }
+
+  async addStatementEntries(tx: Tx, reconciliation: ReconciliationEntity, added: { created: number; total: bigint }): Promise<void> {
+    if (added.created === 0) return;
+    await tx.query(
+      `UPDATE reconciliations SET statement_entry_count = statement_entry_count + $2, statement_entry_total = statement_entry_total + $3,
+              updated_at = now() WHERE id = $1`,
+      [reconciliation.id, added.created, added.total.toString()],
+    );
+    reconciliation.statementEntryCount += added.created;
+    reconciliation.statementEntryTotal += added.total;
+  }
+
+  /**
+   * The fencing check of a matching pass: the row, locked, only while the pass still holds the
+   * current run_version and the reconciliation is PROCESSING. Null means a newer pass (or a
+   * delete, or a person) took over, and this pass must not write.
+   */
+  lockForRun(tx: Tx, reconciliationId: string, runVersion: number): Promise<ReconciliationEntity | null> {
+    return tx
+      .getRepository(ReconciliationEntity)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where("r.id = :reconciliationId AND r.run_version = :runVersion AND r.status = 'PROCESSING'", { reconciliationId, runVersion })
+      .getOne();
+  }
+
+  /** Progress of a running pass, written only while the pass is current (no lock, no wait). */
+  async reportProgress(reconciliationId: string, runVersion: number, progress: Record<string, unknown>): Promise<void> {
+    await this.database.manager.query(
+      `UPDATE reconciliations SET progress = $3 WHERE id = $1 AND run_version = $2 AND status = 'PROCESSING'`,
+      [reconciliationId, runVersion, JSON.stringify(progress)],
+    );
+  }
+
+  /** Reconciliations PROCESSING for longer than `olderThanMs`: candidates for the sweeper. */
+  async processingSince(olderThanMs: number, limit: number): Promise<Pick<ReconciliationEntity, 'id' | 'tenantId' | 'runVersion'>[]> {
+    const rows: { id: string; tenant_id: string; run_version: number }[] = await this.database.manager.query(
+      `SELECT id, tenant_id, run_version FROM reconciliations
+        WHERE status = 'PROCESSING' AND updated_at < now() - make_interval(secs => $1::float8 / 1000)
+        ORDER BY updated_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id, runVersion: row.run_version }));
+  }
+
+  async touch(reconciliationId: string): Promise<void> {
+    await this.database.manager.query(`UPDATE reconciliations SET updated_at = now() WHERE id = $1`, [reconciliationId]);
+  }
+
+  async delete(tx: Tx, reconciliation: ReconciliationEntity): Promise<void> {
+    await tx.getRepository(ReconciliationEntity).delete({ id: reconciliation.id });
+  }
+}

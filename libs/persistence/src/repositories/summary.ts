@@ -1,0 +1,82 @@
+import { formatAmount } from '@concilia/domain';
+import type { Tx } from '../database';
+import { storedResultCounts } from './matching.repository';
+
+export interface ComputedSummary {
+  /** The `summary` object of API.md (amounts as decimal strings in the reconciliation's currency). */
+  summary: Record<string, unknown>;
+  unmatched: number;
+  suggested: number;
+  openDiscrepancies: number;
+}
+
+/**
+ * A reconciliation's summary from what is stored: the same definition for the matcher (after a
+ * pass) and the API (after a review action). "Unmatched" means in no active match; ledger
+ * entries a person set aside (closed) are not unmatched; ledger entries count when dated within the period widened by the account's date window and not held
+ * by another reconciliation's active match. Amounts in other currencies are counted, not summed.
+ */
+export async function computeSummary(tx: Tx, reconciliationId: string): Promise<ComputedSummary> {
+  const [row]: {
+    currency: string;
+    statement_count: string;
+    statement_amount: string;
+    statement_unmatched: string;
+    statement_unmatched_amount: string;
+    ledger_count: string;
+    ledger_amount: string;
+    ledger_unmatched: string;
+    ledger_unmatched_amount: string;
+  }[] = await tx.query(
+    `WITH r AS (
+       SELECT r.id, r.account_id, r.currency, r.period_start - mr.date_window_days AS reach_from, r.period_end + mr.date_window_days AS reach_to
+         FROM reconciliations r JOIN matching_rules mr ON mr.account_id = r.account_id WHERE r.id = $1),
+     s AS (
+       SELECT se.amount, se.currency = r.currency AS same_currency,
+              se.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = se.id AND mi.active) AS unmatched
+         FROM statement_entries se, r WHERE se.reconciliation_id = r.id),
+     l AS (
+       SELECT le.amount, le.currency = r.currency AS same_currency,
+              NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active) AS unmatched
+         FROM ledger_entries le, r
+        WHERE le.account_id = r.account_id AND le.entry_date BETWEEN r.reach_from AND r.reach_to
+          AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> r.id))
+     SELECT (SELECT currency FROM r) AS currency,
+            (SELECT count(*) FROM s) AS statement_count,
+            (SELECT coalesce(sum(amount) FILTER (WHERE same_currency), 0) FROM s)::text AS statement_amount,
+            (SELECT count(*) FILTER (WHERE unmatched) FROM s) AS statement_unmatched,
+            (SELECT coalesce(sum(amount) FILTER (WHERE unmatched AND same_currency), 0) FROM s)::text AS statement_unmatched_amount,
+            (SELECT count(*) FROM l) AS ledger_count,
+            (SELECT coalesce(sum(amount) FILTER (WHERE same_currency), 0) FROM l)::text AS ledger_amount,
+            (SELECT count(*) FILTER (WHERE unmatched) FROM l) AS ledger_unmatched,
+            (SELECT coalesce(sum(amount) FILTER (WHERE unmatched AND same_currency), 0) FROM l)::text AS ledger_unmatched_amount`,
+    [reconciliationId],
+  );
+  const stored = await storedResultCounts(tx, reconciliationId);
+  const money = (minor: string | bigint) => formatAmount(BigInt(minor), row.currency);
+  const unmatchedStatement = Number(row.statement_unmatched);
+  const unmatchedLedger = Number(row.ledger_unmatched);
+  return {
+    summary: {
+      statementEntries: { count: Number(row.statement_count), amount: money(row.statement_amount) },
+      ledgerEntries: { count: Number(row.ledger_count), amount: money(row.ledger_amount) },
+      matched: { count: stored.accepted.count, amount: money(stored.accepted.amount) },
+      suggested: { count: stored.suggested },
+      amountMismatch: { count: stored.amountMismatch.count, amount: money(stored.amountMismatch.amount) },
+      statusMismatch: { count: stored.statusMismatch },
+      unmatchedStatement: { count: unmatchedStatement, amount: money(row.statement_unmatched_amount) },
+      unmatchedLedger: { count: unmatchedLedger, amount: money(row.ledger_unmatched_amount) },
+      discrepancies: stored.discrepancies,
+    },
+    unmatched: unmatchedStatement + unmatchedLedger,
+    suggested: stored.suggested,
+    openDiscrepancies: stored.discrepancies.open,
+  };
+}
+
+/** Recomputes and stores the summary (inside the caller's transaction). */
+export async function refreshSummary(tx: Tx, reconciliationId: string): Promise<ComputedSummary> {
+  const computed = await computeSummary(tx, reconciliationId);
+  await tx.query(`UPDATE reconciliations SET summary = $2 WHERE id = $1`, [reconciliationId, JSON.stringify(computed.summary)]);
+  return computed;
+}

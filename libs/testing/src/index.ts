@@ -1,0 +1,4 @@
+export * from './test-environment';
+export * from './test-database';
+export * from './api-client';
+export * from './seed';

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { TestDatabase } from './test-database';
+
+/** Rows written straight to the database, for tests of the workers (which never see HTTP). */
+export interface SeededReconciliation {
+  tenantId: string;
+  accountId: string;
+  reconciliationId: string;
+}
+
+export interface SeedEntry {
+  id?: string;
+  externalId?: string;
+  amount: bigint;
+  currency?: string;
+  date: string;
+  references?: string[];
+  description?: string;
+  status?: string;
+  releaseType?: string;
+}
+
+export async function seedReconciliation(
+  db: TestDatabase,
+  options: { currency?: string; periodStart?: string; periodEnd?: string; rules?: Record<string, unknown> } = {},
+): Promise<SeededReconciliation> {
+  const tenantId = randomUUID();
+  const accountId = randomUUID();
+  const reconciliationId = randomUUID();
+  const currency = options.currency ?? 'BRL';
+  await db.query(`INSERT INTO tenants (id, name) VALUES ($1, 'seeded')`, [tenantId]);
+  await db.query(`INSERT INTO accounts (id, tenant_id, name, kind, currency) VALUES ($1, $2, 'seeded', 'MARKETPLACE', $3)`, [accountId, tenantId, currency]);
+  const rules = {
+    amount_tolerance: '0',
+    amount_tolerance_bps: 0,
+    date_window_days: 3,
+    reference_patterns: [],
+    use_external_id_as_reference: false,
+    strategies: ['REFERENCE', 'AMOUNT_DATE', 'AGGREGATE'],
+    auto_accept_threshold: 90,
+    suggest_threshold: 60,
+    max_group_size: 5,
+    severity_warning_amount: '100',
+    severity_critical_amount: '10000',
+    ...(options.rules ?? {}),
+  };
+  await db.query(
+    `INSERT INTO matching_rules (account_id, tenant_id, amount_tolerance, amount_tolerance_bps, date_window_days, reference_patterns, use_external_id_as_reference,
+                                 strategies, auto_accept_threshold, suggest_threshold, max_group_size, severity_warning_amount, severity_critical_amount)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [accountId, tenantId, rules.amount_tolerance, rules.amount_tolerance_bps, rules.date_window_days, rules.reference_patterns, rules.use_external_id_as_reference, rules.strategies, rules.auto_accept_threshold, rules.suggest_threshold, rules.max_group_size, rules.severity_warning_amount, rules.severity_critical_amount],
+  );
+  await db.query(
+    `INSERT INTO reconciliations (id, tenant_id, account_id, currency, period_start, period_end, mode, status)
+     VALUES ($1, $2, $3, $4, $5, $6, 'MANUAL', 'PENDING')`,
+    [reconciliationId, tenantId, accountId, currency, options.periodStart ?? '2026-01-01', options.periodEnd ?? '2026-01-31'],
+  );
+  return { tenantId, accountId, reconciliationId };
+}
+
+export async function seedLedgerEntries(db: TestDatabase, target: SeededReconciliation, entries: SeedEntry[]): Promise<string[]> {
+  const ids = entries.map((entry) => entry.id ?? randomUUID());
+  for (const [index, entry] of entries.entries()) {
+    await db.query(
+      `INSERT INTO ledger_entries (id, tenant_id, account_id, external_id, kind, amount, currency, entry_date, status, refs, description)
+       VALUES ($1, $2, $3, $4, 'ORDER', $5, $6, $7, $8, $9, $10)`,
+      [ids[index], target.tenantId, target.accountId, entry.externalId ?? `L-${ids[index]}`, entry.amount.toString(), entry.currency ?? 'BRL', entry.date, entry.status ?? null, entry.references ?? [], entry.description ?? null],
+    );
+  }
+  return ids;
+}
+
+export async function seedStatementEntries(db: TestDatabase, target: SeededReconciliation, entries: SeedEntry[]): Promise<string[]> {
+  const ids = entries.map((entry) => entry.id ?? randomUUID());
+  for (const [index, entry] of entries.entries()) {
+    await db.query(
+      `INSERT INTO statement_entries (id, tenant_id, reconciliation_id, account_id, external_id, amount, currency, entry_date, status, refs, description, release_type)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [ids[index], target.tenantId, target.reconciliationId, target.accountId, entry.externalId ?? null, entry.amount.toString(), entry.currency ?? 'BRL', entry.date, entry.status ?? null, entry.references ?? [], entry.description ?? null, entry.releaseType ?? null],
+    );
+  }
+  await db.query(
+    `UPDATE reconciliations SET statement_entry_count = (SELECT count(*) FROM statement_entries WHERE reconciliation_id = $1) WHERE id = $1`,
+    [target.reconciliationId],
+  );
+  return ids;
+}
+
+/** Puts the reconciliation in PROCESSING with the next run_version, as the API does; returns that version. */
+export async function startPass(db: TestDatabase, target: SeededReconciliation): Promise<number> {
+  const [row] = await db.query<{ run_version: number }>(
+    `UPDATE reconciliations SET status = 'PROCESSING', run_version = run_version + 1, rematch_requested = false WHERE id = $1 RETURNING run_version`,
+    [target.reconciliationId],
+  );
+  return row.run_version;
+}

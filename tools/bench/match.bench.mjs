@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// npm run bench:match -- [--size 100000] [--runs 3]
+// Loads size × size entries (90 % matchable by reference, 8 % by amount and date, 2 % orphans
+// on each side), then times matching passes of the real matcher-worker process from job pickup
+// to commit (BullMQ's processedOn → finishedOn), beside the floor: bare set-based SQL joining the
+// same rows by reference and by amount/date and writing the pairs, in the same run. Prints both,
+// their ratio and the matcher's peak RSS.
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { args, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
+
+const require = createRequire(import.meta.url);
+const { Queue } = require('bullmq');
+const options = args({ size: 100_000, runs: 3 });
+const PORT = 3901;
+const PREFIX = `bench_match_${Date.now().toString(36)}`;
+
+function dayOf(i) {
+  return `2026-01-${String(1 + (i % 28)).padStart(2, '0')}`;
+}
+
+/** Rows for COPY: ledger and statement sides with the planned mix. */
+function* ledgerRows(ids, tenantId, accountId) {
+  for (let i = 0; i < options.size; i += 1) {
+    const kind = i % 50 === 0 ? 'orphan' : i % 100 < 90 ? 'reference' : 'amount';
+    const refs = kind === 'reference' ? `{PED-${i}}` : '{}';
+    yield `${ids[i]}\t${tenantId}\t${accountId}\tPED-${i}\tORDER\t${100_00 + i}\tBRL\t${dayOf(i)}\t${refs}\n`;
+  }
+}
+
+function* statementRows(tenantId, accountId, reconciliationId) {
+  for (let i = 0; i < options.size; i += 1) {
+    const kind = i % 50 === 0 ? 'orphan' : i % 100 < 90 ? 'reference' : 'amount';
+    const amount = kind === 'orphan' ? 9_000_000_00 + i : 100_00 + i;
+    const refs = kind === 'reference' ? `{PED-${i}}` : '{}';
+    const day = kind === 'amount' ? dayOf(i + 1) : dayOf(i);
+    yield `${randomUUID()}\t${tenantId}\t${reconciliationId}\t${accountId}\tS-${i}\t${amount}\tBRL\t${day}\t${refs}\tSALE\n`;
+  }
+}
+
+async function copy(client, sql, rows) {
+  await pipeline(Readable.from(rows), client.query(copyStreams.from(sql)));
+}
+
+async function load(client) {
+  const tenantId = randomUUID();
+  const accountId = randomUUID();
+  const reconciliationId = randomUUID();
+  await client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'bench')`, [tenantId]);
+  await client.query(`INSERT INTO accounts (id, tenant_id, name, kind, currency) VALUES ($1, $2, 'bench', 'MARKETPLACE', 'BRL')`, [accountId, tenantId]);
+  await client.query(
+    `INSERT INTO matching_rules (account_id, tenant_id, amount_tolerance, amount_tolerance_bps, date_window_days, reference_patterns, use_external_id_as_reference, strategies,
+                                 auto_accept_threshold, suggest_threshold, max_group_size, severity_warning_amount, severity_critical_amount)
+     VALUES ($1, $2, 0, 0, 3, '{}', false, '{REFERENCE,AMOUNT_DATE,AGGREGATE}', 90, 60, 5, 100, 10000)`,
+    [accountId, tenantId],
+  );
+  await client.query(
+    `INSERT INTO reconciliations (id, tenant_id, account_id, currency, period_start, period_end, mode, status, statement_entry_count) VALUES ($1, $2, $3, 'BRL', '2026-01-01', '2026-01-31', 'MANUAL', 'PENDING', $4)`,
+    [reconciliationId, tenantId, accountId, options.size],
+  );
+  const ledgerIds = Array.from({ length: options.size }, () => randomUUID());
+  await copy(client, 'COPY ledger_entries (id, tenant_id, account_id, external_id, kind, amount, currency, entry_date, refs) FROM STDIN', ledgerRows(ledgerIds, tenantId, accountId));
+  await copy(client, 'COPY statement_entries (id, tenant_id, reconciliation_id, account_id, external_id, amount, currency, entry_date, refs, release_type) FROM STDIN', statementRows(tenantId, accountId, reconciliationId));
+  await client.query('ANALYZE');
+  return { tenantId, accountId, reconciliationId };
+}
+
+async function resetResults(client, reconciliationId) {
+  await client.query(`DELETE FROM settlements WHERE reconciliation_id = $1`, [reconciliationId]);
+  await client.query(`DELETE FROM discrepancies WHERE reconciliation_id = $1`, [reconciliationId]);
+  await client.query(`DELETE FROM match_items WHERE reconciliation_id = $1`, [reconciliationId]);
+  await client.query(`DELETE FROM matches WHERE reconciliation_id = $1`, [reconciliationId]);
+  const { rows } = await client.query(`UPDATE reconciliations SET status = 'PROCESSING', run_version = run_version + 1 WHERE id = $1 RETURNING run_version`, [reconciliationId]);
+  await client.query('VACUUM ANALYZE match_items, matches, discrepancies, settlements');
+  return rows[0].run_version;
+}
+
+async function matcherPass(queue, client, target) {
+  const runVersion = await resetResults(client, target.reconciliationId);
+  const jobId = `match-${target.reconciliationId}-${runVersion}`;
+  await queue.add('match-reconciliation', { schemaVersion: 1, tenantId: target.tenantId, correlationId: 'bench', reconciliationId: target.reconciliationId, runVersion }, { jobId, attempts: 1 });
+  for (;;) {
+    const job = await queue.getJob(jobId);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'completed') return { seconds: (job.finishedOn - job.processedOn) / 1000, outcome: job.returnvalue };
+    if (state === 'failed') throw new Error(`matching failed: ${job.failedReason}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The floor: the same two joins in set-based SQL, writing the pairs and a count summary. */
+async function floorPass(client, target) {
+  const started = performance.now();
+  await client.query('BEGIN');
+  await client.query(`CREATE TEMP TABLE floor_pairs (statement_id uuid, ledger_id uuid) ON COMMIT DROP`);
+  await client.query(
+    `INSERT INTO floor_pairs SELECT s.id, l.id FROM statement_entries s JOIN ledger_entries l ON l.account_id = $2 AND l.external_id = s.refs[1]
+      WHERE s.reconciliation_id = $1 AND cardinality(s.refs) > 0`,
+    [target.reconciliationId, target.accountId],
+  );
+  await client.query(
+    `INSERT INTO floor_pairs SELECT DISTINCT ON (s.id) s.id, l.id FROM statement_entries s
+       JOIN ledger_entries l ON l.account_id = $2 AND l.amount = s.amount AND l.entry_date BETWEEN s.entry_date - 3 AND s.entry_date + 3
+      WHERE s.reconciliation_id = $1 AND cardinality(s.refs) = 0 AND cardinality(l.refs) = 0
+      ORDER BY s.id, abs(l.entry_date - s.entry_date), l.id`,
+    [target.reconciliationId, target.accountId],
+  );
+  const { rows } = await client.query(
+    `SELECT (SELECT count(*) FROM floor_pairs) AS pairs,
+            (SELECT count(*) FROM statement_entries s WHERE s.reconciliation_id = $1 AND NOT EXISTS (SELECT 1 FROM floor_pairs p WHERE p.statement_id = s.id)) AS unmatched`,
+    [target.reconciliationId],
+  );
+  await client.query('COMMIT');
+  return { seconds: (performance.now() - started) / 1000, pairs: Number(rows[0].pairs), unmatched: Number(rows[0].unmatched) };
+}
+
+function peakRssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+async function main() {
+  const database = await scratchDatabase('match');
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  let matcher;
+  const queue = new Queue('matching', { connection: { host: '127.0.0.1', port: 6379 }, prefix: PREFIX });
+  try {
+    const loadStarted = performance.now();
+    const target = await load(client);
+    console.error(`loaded ${options.size} × ${options.size} entries in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+    matcher = await startApp('matcher-worker', { DATABASE_URL: database.url, MATCHER_PORT: String(PORT), LOG_LEVEL: 'warn', REDIS_PREFIX: PREFIX, MATCHER_CONCURRENCY: '1' }, PORT);
+    const passes = [];
+    const floors = [];
+    for (let run = 1; run <= options.runs; run += 1) {
+      passes.push(await matcherPass(queue, client, target));
+      floors.push(await floorPass(client, target));
+      console.error(`run ${run}: matcher ${passes.at(-1).seconds.toFixed(2)} s (${passes.at(-1).outcome}), floor ${floors.at(-1).seconds.toFixed(2)} s`);
+    }
+    const rss = peakRssMb(matcher.pid);
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*) FROM matches WHERE reconciliation_id = $1 AND status = 'ACCEPTED') AS accepted,
+              (SELECT count(*) FROM discrepancies WHERE reconciliation_id = $1) AS discrepancies`,
+      [target.reconciliationId],
+    );
+    const { rows: lastRun } = await client.query(`SELECT stats FROM matching_runs WHERE reconciliation_id = $1 ORDER BY run_version DESC LIMIT 1`, [target.reconciliationId]);
+    const stages = lastRun[0]?.stats ?? {};
+    const matcherTime = summarize(passes.map((p) => p.seconds));
+    const floorTime = summarize(floors.map((f) => f.seconds));
+    console.log(`\nbench:match — ${options.size} × ${options.size} entries, ${options.runs} runs (median [min-max])`);
+    const fmt = (s) => `${s.median.toFixed(2)} [${s.min.toFixed(2)}-${s.max.toFixed(2)}]`;
+    table([
+      ['measure', 'value'],
+      ['matcher pass, pickup to commit (s)', fmt(matcherTime)],
+      ['floor, set-based SQL (s)', fmt(floorTime)],
+      ['matcher / floor', (matcherTime.median / floorTime.median).toFixed(2)],
+      ['matcher peak RSS (MB)', rss.toFixed(0)],
+      ['accepted matches (last run)', rows[0].accepted],
+      ['discrepancies (last run)', rows[0].discrepancies],
+      ['floor pairs (last run)', floors.at(-1).pairs],
+      ['last pass by stage (ms)', Object.entries(stages).filter(([name]) => name.endsWith('Ms')).map(([name, ms]) => `${name.replace('Ms', '')} ${ms}`).join(', ')],
+    ]);
+    record('match', { options, matcherSeconds: matcherTime, floorSeconds: floorTime, ratio: matcherTime.median / floorTime.median, peakRssMb: rss, lastPassStagesMs: stages });
+  } finally {
+    await queue.close();
+    if (matcher) await stopApp(matcher);
+    await client.end();
+    await database.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
