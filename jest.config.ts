@@ -36,6 +36,7 @@ const config: Config = {
       testMatch: ['**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/service-test-timeout.ts'],
     },
     {
       ...common,
@@ -43,6 +44,7 @@ const config: Config = {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/service-test-timeout.ts'],
     },
   ],
 };

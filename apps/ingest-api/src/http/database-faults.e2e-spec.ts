@@ -90,7 +90,7 @@ describe('database faults (e2e)', () => {
     h.db = await TestDatabase.connect(directUrl);
     await relayedDb.close();
     ({ key, tenantId } = await h.api.createTenant());
-  }, 60_000);
+  });
 
   afterAll(async () => {
     // h.close() closes the harness's own client (already closed), not the direct one.
@@ -99,7 +99,7 @@ describe('database faults (e2e)', () => {
     await directDb?.close();
     await relay?.down();
     if (databaseName) await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  }, 30_000);
+  });
 
   async function admin(sql: string): Promise<void> {
     const client = new Client({ connectionString: adminDatabaseUrl() });

@@ -284,7 +284,7 @@ describe('matching requests and the outbox (e2e)', () => {
       const job = await jobExists(`match-${id}-1`);
       expect(job.data).toMatchObject({ reconciliationId: id, runVersion: 1, schemaVersion: 1 });
       expect(await jobsOf(id)).toHaveLength(1);
-    }, 30_000);
+    });
 
     it('relaying the same row twice still leaves one job with that id', async () => {
       const { key, accountId } = await setup();

@@ -32,7 +32,7 @@ export async function startMatcher(overrides: Record<string, string> = {}): Prom
       const payload: MatchReconciliationPayload = { schemaVersion: 1, tenantId: target.tenantId, correlationId: 'test', reconciliationId: target.reconciliationId, runVersion };
       await queue.add(JOB_NAMES.matchReconciliation, payload, { ...DEFAULT_JOB_OPTIONS, jobId: matchJobId(target.reconciliationId, runVersion) });
     },
-    async waitForStatus(reconciliationId, statuses, timeoutMs = 15_000) {
+    async waitForStatus(reconciliationId, statuses, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const [row] = await db.query<{ status: string }>('SELECT status FROM reconciliations WHERE id = $1', [reconciliationId]);

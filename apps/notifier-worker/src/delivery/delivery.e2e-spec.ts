@@ -3,7 +3,6 @@ import { deliveryJobId } from '@concilia/queue-contracts';
 import { eventually, startNotifier, type NotifierHarness } from '../testing/notifier.harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
 
-jest.setTimeout(30_000);
 
 /**
  * Delivery end to end: events recorded through the outbox, fanned out and POSTed by the real
@@ -212,7 +211,7 @@ describe('notifier-worker: delivery (e2e)', () => {
     const endpoint = await n.seedEndpoint(tenantId, hook.url());
     const eventId = await n.emit(tenantId, 'reconciliation.completed');
 
-    const delivery = await n.waitForDelivery(eventId, endpoint.id, ['PENDING'], 10_000, 2);
+    const delivery = await n.waitForDelivery(eventId, endpoint.id, ['PENDING'], 60_000, 2);
     const attempts = await n.attempts(delivery.id);
     expect(attempts.slice(0, 2).map((attempt) => [attempt.status_code, attempt.error])).toEqual([
       [302, 'HTTP 302: redirect not followed'],
@@ -336,7 +335,7 @@ describe('notifier-worker: delivery (e2e)', () => {
     await n.db.query(`UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = now(), delivered_at = NULL WHERE id = $1`, [delivery.id]);
     await n.deliveryQueue.add('deliver-webhook', { schemaVersion: 1, tenantId, correlationId: 'replay', deliveryId: delivery.id }, { jobId: `${deliveryJobId(delivery.id, 2)}-retry-1` });
 
-    const replayed = await n.waitForDelivery(eventId, endpoint.id, ['SUCCEEDED'], 10_000, 2);
+    const replayed = await n.waitForDelivery(eventId, endpoint.id, ['SUCCEEDED'], 60_000, 2);
     expect(replayed.attempts).toBe(2);
     expect(replayed.delivered_at).toBeInstanceOf(Date);
     expect(hook.requests).toHaveLength(2);
@@ -365,11 +364,11 @@ describe('notifier-worker: delivery (e2e)', () => {
     const tenantId = await tenant();
     const endpoint = await n.seedEndpoint(tenantId, hook.url());
     const eventId = await n.emit(tenantId, 'reconciliation.completed');
-    await n.waitForDelivery(eventId, endpoint.id, ['PENDING'], 10_000, 2);
+    await n.waitForDelivery(eventId, endpoint.id, ['PENDING'], 60_000, 2);
     // Disabled by its owner while the third attempt waits (~1.8 s scaled).
     await n.db.query(`UPDATE webhook_endpoints SET enabled = false WHERE id = $1`, [endpoint.id]);
     const requestsSoFar = hook.requests.length;
-    const delivery = await n.waitForDelivery(eventId, endpoint.id, ['FAILED'], 10_000);
+    const delivery = await n.waitForDelivery(eventId, endpoint.id, ['FAILED']);
     expect(delivery).toMatchObject({ last_error: 'endpoint disabled', next_attempt_at: null });
     expect(hook.requests).toHaveLength(requestsSoFar);
     expect(await n.attempts(delivery.id)).toHaveLength(requestsSoFar);
@@ -419,11 +418,11 @@ describe('notifier-worker: delivery (e2e)', () => {
     const events: string[] = [];
     for (let i = 0; i < 6; i += 1) events.push(await n.emit(tenantId, 'reconciliation.completed', { i }));
 
-    await fast.waitForRequests(6, 10_000);
+    await fast.waitForRequests(6);
     const fastDone = Math.max(...fast.requests.map((request) => request.at));
-    await slow.waitForRequests(6, 15_000);
-    for (const eventId of events) await n.waitForDelivery(eventId, slowEndpoint.id, ['SUCCEEDED'], 10_000);
-    for (const eventId of events) await n.waitForDelivery(eventId, fastEndpoint.id, ['SUCCEEDED'], 10_000);
+    await slow.waitForRequests(6);
+    for (const eventId of events) await n.waitForDelivery(eventId, slowEndpoint.id, ['SUCCEEDED']);
+    for (const eventId of events) await n.waitForDelivery(eventId, fastEndpoint.id, ['SUCCEEDED']);
     // NOTIFIER_ENDPOINT_CONCURRENCY=2: never more than two requests at the slow receiver at once...
     expect(slow.maxConcurrent).toBeLessThanOrEqual(2);
     // ...which takes three rounds of 600 ms there, while the fast endpoint was served in the first.

@@ -3,7 +3,6 @@ import { TestDatabase } from '@concilia/testing';
 import { startNotifier } from '../testing/notifier.harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
 
-jest.setTimeout(30_000);
 
 /**
  * The whole retry schedule (10 attempts, ~3 days in production) scaled by 0.00001 so it runs
@@ -21,7 +20,7 @@ describe('notifier-worker: retries exhausted, graceful stop (e2e)', () => {
       const endpoint = await n.seedEndpoint(tenantId, hook.url());
       const eventId = await n.emit(tenantId, 'reconciliation.completed', { attempt: 'all' });
 
-      const delivery = await n.waitForDelivery(eventId, endpoint.id, ['FAILED'], 20_000);
+      const delivery = await n.waitForDelivery(eventId, endpoint.id, ['FAILED']);
       expect(delivery).toMatchObject({ attempts: 10, last_status_code: 500, last_error: 'HTTP 500', next_attempt_at: null, delivered_at: null });
       const attempts = await n.attempts(delivery.id);
       expect(attempts.map((attempt) => attempt.status_code)).toEqual(Array(10).fill(500));

@@ -3,7 +3,6 @@ import tls from 'node:tls';
 import { startNotifier, type NotifierHarness } from '../testing/notifier.harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
 
-jest.setTimeout(30_000);
 
 /**
  * The SSRF rule at connection time. Endpoint URLs are written with SQL (bypassing the API's

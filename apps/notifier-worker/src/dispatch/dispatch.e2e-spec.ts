@@ -4,7 +4,6 @@ import { dispatchJobId, JOB_NAMES, type DispatchEventPayload } from '@concilia/q
 import { eventually, startNotifier, type NotifierHarness } from '../testing/notifier.harness';
 import { WebhookReceiver } from '../testing/webhook-receiver';
 
-jest.setTimeout(30_000);
 
 /** Fan-out end to end: which endpoints get a delivery, exactly once, per tenant, even when Redis missed the event. */
 describe('notifier-worker: dispatch (e2e)', () => {
@@ -139,7 +138,7 @@ describe('notifier-worker: dispatch (e2e)', () => {
       await down.close();
     }
     // ...until the running notifier's relay sends it.
-    await n.waitForDelivery(eventId, endpoint.id, ['SUCCEEDED'], 15_000);
+    await n.waitForDelivery(eventId, endpoint.id, ['SUCCEEDED']);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(hook.requests).toHaveLength(1);
     expect(await n.db.count('webhook_deliveries', 'event_id = $1', [eventId])).toBe(1);

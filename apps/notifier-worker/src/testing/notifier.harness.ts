@@ -142,7 +142,7 @@ export async function startNotifier(overrides: Record<string, string> = {}): Pro
         [deliveryId],
       );
     },
-    async waitForDelivery(eventId, endpointId, statuses, timeoutMs = 10_000, minAttempts = 0) {
+    async waitForDelivery(eventId, endpointId, statuses, timeoutMs = 60_000, minAttempts = 0) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const [row] = await harness.deliveries({ eventId, endpointId });
@@ -166,7 +166,7 @@ export async function startNotifier(overrides: Record<string, string> = {}): Pro
 }
 
 /** Polls until `check` returns a value that is not undefined. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -50,7 +50,7 @@ export class WebhookReceiver {
     this.handler = handler;
   }
 
-  async waitForRequests(count: number, timeoutMs = 10_000): Promise<ReceivedRequest[]> {
+  async waitForRequests(count: number, timeoutMs = 60_000): Promise<ReceivedRequest[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.requests.length < count) {
       if (Date.now() > deadline) throw new Error(`receiver got ${this.requests.length} request(s), expected ${count}, within ${timeoutMs} ms`);
