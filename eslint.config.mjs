@@ -20,12 +20,13 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:formats', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:config', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:config'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:contracts', 'type:data-access'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:contracts', 'type:data-access', 'type:platform', 'type:testing'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:contracts', 'type:data-access'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:formats', 'type:config', 'type:contracts', 'type:data-access', 'type:platform', 'type:testing'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:formats', 'type:config', 'type:contracts', 'type:data-access'] },
           ],
         },
       ],
@@ -34,15 +35,15 @@ export default [
     },
   },
   {
-    // The domain core is pure: no framework, no database, no queue.
-    files: ['libs/domain/src/**/*.ts'],
+    // The domain core and the statement-file readers are pure: no framework, no database, no queue.
+    files: ['libs/domain/src/**/*.ts', 'libs/statement-files/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'bullmq', 'ioredis'] }],
     },
   },
   {
     // Only libs/persistence talks to the database driver and the ORM.
-    files: ['apps/**/*.ts', 'libs/domain/**/*.ts', 'libs/config/**/*.ts', 'libs/queue-contracts/**/*.ts', 'libs/platform/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/domain/**/*.ts', 'libs/statement-files/**/*.ts', 'libs/config/**/*.ts', 'libs/queue-contracts/**/*.ts', 'libs/platform/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['typeorm', 'typeorm/*', 'pg', 'pg-copy-streams', '@nestjs/typeorm', '@concilia/testing'] }],

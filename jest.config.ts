@@ -22,7 +22,7 @@ const transform: Config['transform'] = {
 
 /** Tests import the libraries' sources, never their build output. */
 const moduleNameMapper = {
-  '^@concilia/(config|domain|persistence|platform|queue-contracts|testing|webhooks)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@concilia/(config|domain|persistence|platform|queue-contracts|statement-files|testing|webhooks)$': '<rootDir>/libs/$1/src/index.ts',
 };
 
 const common = { rootDir: __dirname, transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'] };

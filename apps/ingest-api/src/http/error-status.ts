@@ -5,6 +5,40 @@ export function errorStatus(code: ErrorCode): { status: number; title: string } 
   switch (code) {
     case 'validation_failed':
       return { status: 422, title: 'Validation failed' };
+    case 'file_missing':
+      return { status: 400, title: 'No file in the upload' };
+    case 'file_too_large':
+      return { status: 413, title: 'File too large' };
+    case 'file_not_text':
+      return { status: 422, title: 'Not a statement file' };
+    case 'format_unrecognized':
+      return { status: 422, title: 'Unrecognised file format' };
+    case 'encoding_invalid':
+      return { status: 422, title: 'Invalid text encoding' };
+    case 'csv_malformed':
+      return { status: 422, title: 'Malformed CSV' };
+    case 'csv_header_invalid':
+      return { status: 422, title: 'Invalid CSV header' };
+    case 'xml_dtd_forbidden':
+      return { status: 422, title: 'XML DTDs are not accepted' };
+    case 'xml_malformed':
+      return { status: 422, title: 'Malformed XML' };
+    case 'unsupported_message_type':
+      return { status: 422, title: 'Unsupported message type' };
+    case 'mt940_malformed':
+      return { status: 422, title: 'Malformed MT940' };
+    case 'balance_mismatch':
+      return { status: 422, title: 'Balances do not add up' };
+    case 'statement_account_mismatch':
+      return { status: 422, title: 'Statement is for another account' };
+    case 'statement_repeated':
+      return { status: 422, title: 'Statement repeated in the file' };
+    case 'import_rows_invalid':
+      return { status: 422, title: 'Bad rows in the file' };
+    case 'import_not_deletable':
+      return { status: 409, title: 'Import cannot be deleted' };
+    case 'import_profile_invalid':
+      return { status: 422, title: 'Invalid import profile' };
     case 'unknown_field':
       return { status: 400, title: 'Unknown field' };
     case 'invalid_json':

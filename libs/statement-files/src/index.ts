@@ -1,0 +1,2 @@
+export * from './statement-file.types';
+export * from './text-decoding';
