@@ -18,6 +18,8 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { ReleaseTypeEntity } from './release-type.entity';
+import { ImportEntity } from './import.entity';
+import { ImportProfileEntity } from './import-profile.entity';
 
 export {
   AccountEntity,
@@ -40,7 +42,10 @@ export {
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  ImportEntity,
+  ImportProfileEntity,
 };
+export type { ImportSide, ImportStatus } from './import.entity';
 export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export type { MatchingRunStatus } from './matching-run.entity';
 export type { MatchStatus, MatchMethod } from './match.entity';
@@ -70,4 +75,6 @@ export const ENTITIES = [
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  ImportEntity,
+  ImportProfileEntity,
 ];

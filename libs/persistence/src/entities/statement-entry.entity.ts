@@ -9,6 +9,11 @@ import { bigintTransformer } from './transformers';
   unique: true,
   where: '"external_id" IS NOT NULL',
 })
+@Index('ux_statement_entries_reconciliation_import_row_key', ['reconciliationId', 'importRowKey'], {
+  unique: true,
+  where: '"import_row_key" IS NOT NULL',
+})
+@Index('ix_statement_entries_import', ['importId'], { where: '"import_id" IS NOT NULL' })
 export class StatementEntryEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -69,6 +74,18 @@ export class StatementEntryEntity {
 
   @Column({ name: 'closed_note', type: 'text', nullable: true })
   closedNote!: string | null;
+
+  /** The file it came from, when it came from one. */
+  @Column({ name: 'import_id', type: 'uuid', nullable: true })
+  importId!: string | null;
+
+  /**
+   * For file rows without an externalId: a hash of the row's content plus its occurrence in the
+   * file, so identical rows in one file are all kept while the same rows in a later, overlapping
+   * file are recognised as duplicates.
+   */
+  @Column({ name: 'import_row_key', type: 'varchar', length: 80, nullable: true })
+  importRowKey!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

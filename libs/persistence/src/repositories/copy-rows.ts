@@ -21,23 +21,33 @@ export function uuidArrayLiteral(values: readonly string[]): string {
 /**
  * Streams rows into `table` with COPY, on the connection of the caller's transaction, so the
  * rows commit or roll back with it. About three times faster than INSERT ... SELECT unnest().
+ * The rows may come from an async source (a file being read): they are never all in memory.
  */
-export async function copyRows(tx: Tx, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+export async function copyRows(
+  tx: Tx,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
+): Promise<void> {
   const queryRunner = tx.queryRunner;
   if (!queryRunner) throw new Error('copyRows needs a transaction');
   const client = (await queryRunner.connect()) as PoolClient;
-  const lines = (function* () {
-    let chunk = '';
-    for (const row of rows) {
-      chunk += `${row.map(copyText).join('\t')}\n`;
-      if (chunk.length > 65_536) {
-        yield chunk;
-        chunk = '';
-      }
+  await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+const COPY_CHUNK_CHARS = 65_536;
+
+/** COPY text in chunks of about 64 KB, from a synchronous or an asynchronous source. */
+async function* copyChunks(rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const row of rows) {
+    chunk += `${row.map(copyText).join('\t')}\n`;
+    if (chunk.length > COPY_CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
     }
-    if (chunk.length > 0) yield chunk;
-  })();
-  await pipeline(Readable.from(lines), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '\\': '\\' };

@@ -15,6 +15,7 @@ import { SettlementRepository } from './settlement.repository';
 import { ReleaseTypeRepository } from './release-type.repository';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookRepository } from './webhook.repository';
+import { ImportProfileRepository, ImportRepository } from './import.repository';
 
 export * from './pagination';
 export * from './account.repository';
@@ -35,6 +36,7 @@ export * from './settlement.repository';
 export * from './release-type.repository';
 export * from './webhook-delivery.repository';
 export * from './webhook.repository';
+export * from './import.repository';
 
 export const REPOSITORIES = [
   TenantRepository,
@@ -54,4 +56,6 @@ export const REPOSITORIES = [
   ReleaseTypeRepository,
   WebhookRepository,
   WebhookDeliveryRepository,
+  ImportRepository,
+  ImportProfileRepository,
 ];
