@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { Settings } from '@concilia/config';
@@ -31,6 +32,8 @@ export async function createIngestApi(settings: Settings): Promise<NestFastifyAp
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  // Uploads stream to disk in UploadSpoolGuard, with its own limits (API_IMPORT_MAX_BYTES).
+  await app.register(multipart, { limits: { fileSize: settings.API_IMPORT_MAX_BYTES } });
   installProblemHandlers(app.getHttpAdapter().getInstance());
   installOpenApi(app);
   return app;
@@ -45,6 +48,11 @@ function installProblemHandlers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', String(request.id));
+  });
+  // Multipart is parsed for upload routes only; everywhere else it stays the 415 it was.
+  fastify.addHook('preValidation', async (request) => {
+    const config = request.routeOptions.config as { upload?: boolean } | undefined;
+    if (request.isMultipart() && !config?.upload) throw Object.assign(new Error('multipart body on a JSON route'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
   });
 }
 

@@ -21,6 +21,7 @@ import { DiscrepanciesModule } from './discrepancies/discrepancies.module';
 import { SettlementsModule } from './settlements/settlements.module';
 import { ReleaseTypesModule } from './release-types/release-types.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ImportsModule } from './imports/imports.module';
 import { HealthModule, loggerModule, MetricsModule, OutboxModule, RedisModule, SettingsModule } from '@concilia/platform';
 
 @Module({})
@@ -48,6 +49,7 @@ export class AppModule {
         ReleaseTypesModule,
         MatchesModule,
         WebhooksModule,
+        ImportsModule,
       ],
       providers: [
         // Guards run in this order: who is calling, then how often.

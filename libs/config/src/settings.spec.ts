@@ -30,6 +30,8 @@ describe('loadSettings', () => {
         NOTIFIER_PORT: 3002,
         WEBHOOK_ALLOWED_CIDRS: [],
         API_BODY_LIMIT_BYTES: 16 * 1024 * 1024,
+        API_IMPORT_MAX_BYTES: 200 * 1024 * 1024,
+        API_IMPORT_SPOOL_DIR: '',
         API_RATE_LIMIT_PER_SECOND: 100,
         API_IDEMPOTENCY_TTL_HOURS: 24,
         API_TRUST_PROXY: false,

@@ -73,6 +73,16 @@ export class Settings {
   @Min(1024)
   API_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
+  /** Largest statement or ledger file an upload may carry, in bytes (413 above it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  API_IMPORT_MAX_BYTES = 200 * 1024 * 1024;
+
+  /** Where uploads are spooled while they are hashed and read (deleted afterwards); the OS temp directory when empty. */
+  @IsString()
+  API_IMPORT_SPOOL_DIR = '';
+
   /** Requests per second allowed for each API key (a one-second window in Redis). */
   @Transform(toInt)
   @IsInt()

@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals';
+import { multipartBody, type UploadForm } from './multipart';
 import { TEST_ADMIN_TOKEN } from './test-environment';
 
 /** The subset of Fastify's inject() the tests use: requests without a network. */
@@ -55,6 +56,12 @@ export class ApiClient {
 
   delete(url: string, key: string | null, options: RequestOptions = {}) {
     return this.request('DELETE', url, undefined, { ...options, key });
+  }
+
+  /** POSTs a multipart upload (a file part and optional fields), as a client of the import routes does. */
+  upload(url: string, form: UploadForm, key: string | null, options: RequestOptions = {}): Promise<InjectResponse> {
+    const { payload, contentType } = multipartBody(form);
+    return this.request('POST', url, payload, { ...options, key, headers: { ...(options.headers ?? {}), 'content-type': contentType } });
   }
 
   /** A new tenant and its first key (every scope). */

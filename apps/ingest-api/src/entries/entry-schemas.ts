@@ -4,10 +4,13 @@ import { LEDGER_ENTRY_KINDS } from '@concilia/domain';
 /** Bulk bodies are checked by compiled JSON schemas (class-validator is ~6x slower on 10,000-entry arrays). */
 export const MAX_ENTRIES_PER_REQUEST = 10_000;
 
+/** Text limits of an entry, the same for JSON bodies and uploaded files. */
+export const ENTRY_LIMITS = { externalId: 255, kindOrType: 64, description: 1000, counterparty: 255, references: 20, reference: 255 } as const;
+
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '^[^\\u0000]*$' });
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 const amount = { type: ['string', 'number'] };
-const references = { type: 'array', maxItems: 20, items: text(255) };
+const references = { type: 'array', maxItems: ENTRY_LIMITS.references, items: text(ENTRY_LIMITS.reference) };
 const metadata = { type: 'object', maxProperties: 50 };
 
 const ledgerEntry = {
@@ -15,16 +18,16 @@ const ledgerEntry = {
   additionalProperties: false,
   required: ['externalId', 'kind', 'amount', 'currency', 'date'],
   properties: {
-    externalId: text(255),
+    externalId: text(ENTRY_LIMITS.externalId),
     kind: { enum: LEDGER_ENTRY_KINDS },
     amount,
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     date,
     expectedSettlementDate: date,
-    status: text(64),
+    status: text(ENTRY_LIMITS.kindOrType),
     references,
-    description: text(1000),
-    counterparty: text(255),
+    description: text(ENTRY_LIMITS.description),
+    counterparty: text(ENTRY_LIMITS.counterparty),
     metadata,
   },
 };
@@ -34,16 +37,16 @@ const statementEntry = {
   additionalProperties: false,
   required: ['amount', 'currency', 'date'],
   properties: {
-    externalId: text(255),
+    externalId: text(ENTRY_LIMITS.externalId),
     amount,
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     date,
     valueDate: date,
-    releaseType: text(64),
+    releaseType: text(ENTRY_LIMITS.kindOrType),
     references,
-    description: text(1000),
-    status: text(64),
-    counterparty: text(255),
+    description: text(ENTRY_LIMITS.description),
+    status: text(ENTRY_LIMITS.kindOrType),
+    counterparty: text(ENTRY_LIMITS.counterparty),
     metadata,
   },
 };

@@ -1,6 +1,4 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, type OnApplicationShutdown } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
@@ -41,7 +39,6 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationShu
 
   constructor(
     private readonly keys: IdempotencyRepository,
-    private readonly reflector: Reflector,
     @Inject(Settings) private readonly settings: Settings,
   ) {}
 
@@ -56,7 +53,6 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationShu
     const scope = request.caller?.kind === 'api_key' ? request.caller.tenantId : 'admin';
     const requestHash = fingerprint(request);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const successStatus = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
 
     return from(this.claim(scope, key, requestHash)).pipe(
       mergeMap((claim) => {
@@ -70,7 +66,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationShu
           case 'claimed':
             return next.handle().pipe(
               mergeMap(async (body: unknown) => {
-                await this.remember(scope, key, successStatus, replayedHeaders(reply), JSON.stringify(body ?? null));
+                // The status Nest set from @HttpCode before the handler, or the one the handler chose (200 for a file seen before).
+                await this.remember(scope, key, reply.statusCode, replayedHeaders(reply), JSON.stringify(body ?? null));
                 return body;
               }),
               catchError((error: unknown) => from(this.settle(scope, key, error, String(request.id))).pipe(mergeMap(() => Promise.reject(error)))),

@@ -3,11 +3,15 @@ import { DomainError } from '@concilia/domain';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
 /** Path ids must be UUIDs: anything else is 400 invalid_id before a query runs. */
 @Injectable()
 export class UuidParamPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (typeof value !== 'string' || !UUID.test(value)) throw DomainError.field('invalid_id', 'id', 'must be a UUID');
+    if (!isUuid(value)) throw DomainError.field('invalid_id', 'id', 'must be a UUID');
     return value.toLowerCase();
   }
 }

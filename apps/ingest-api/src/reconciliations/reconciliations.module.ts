@@ -8,5 +8,6 @@ import { ReconciliationsService } from './reconciliations.service';
   imports: [AccountsModule],
   controllers: [ReconciliationsController],
   providers: [ReconciliationsService, MatchingRequestService],
+  exports: [ReconciliationsService],
 })
 export class ReconciliationsModule {}

@@ -17,6 +17,8 @@ import {
   type ReconciliationFilters,
   type StatementEntryEntity,
   type StatementEntryRow,
+  type InsertedStatementEntries,
+  type AccountEntity,
   type Tx,
 } from '@concilia/persistence';
 import { AccountsService } from '../accounts/accounts.service';
@@ -148,30 +150,44 @@ export class ReconciliationsService {
     });
   }
 
-  /**
-   * Adds statement entries. PENDING stays PENDING; COMPLETED, PARTIALLY_MATCHED and FAILED
-   * return to PENDING (results kept until the next pass); PROCESSING accepts them and flags a
-   * follow-up pass; CLOSED refuses (409). In AUTOMATIC mode, reaching expectedEntryCount starts matching.
-   */
+  /** Adds statement entries from a JSON body (see entriesAdded for what follows). CLOSED refuses (409). */
   async addStatementEntries(request: FastifyRequest, id: string, body: unknown): Promise<StatementEntriesResult> {
     const { tenantId } = apiKeyCaller(request);
     const rows = toStatementRows(checkBatch<StatementEntryInput>(body, validateStatementBatch));
     const messages: OutboxMessage[] = [];
     const result = await this.database.transaction(async (tx) => {
-      const reconciliation = await this.locked(tx, tenantId, id);
-      await this.accounts.writableAccount(tx, tenantId, reconciliation.accountId);
-      if (reconciliation.status === 'CLOSED') throw closed();
-      const created = await this.insertEntries(tx, reconciliation, rows);
-      if (created > 0 && reconciliation.status === 'PROCESSING') {
-        await this.reconciliations.update(tx, reconciliation, { rematchRequested: true });
-      } else if (created > 0 && reconciliation.status !== 'PENDING') {
-        await this.reconciliations.update(tx, reconciliation, { status: 'PENDING', previousStatus: reconciliation.status });
-      }
-      if (this.expectedCountReached(reconciliation)) messages.push(...(await this.startIfPossible(tx, reconciliation, request)));
-      return { created, duplicates: rows.length - created, reconciliation };
+      const { reconciliation } = await this.lockForEntries(tx, tenantId, id);
+      const { id: reconciliationId, accountId, currency } = reconciliation;
+      const added = await this.statementEntries.insert(tx, { tenantId, reconciliationId, accountId, currency }, rows);
+      messages.push(...(await this.entriesAdded(tx, reconciliation, added, request)));
+      return { created: added.created, duplicates: rows.length - added.created, reconciliation };
     });
     this.publisher.publishAfterCommit(messages);
     return result;
+  }
+
+  /** The reconciliation locked for adding entries: 404 if absent, 423 if its account is blocked, 409 if closed. */
+  async lockForEntries(tx: Tx, tenantId: string, id: string): Promise<{ reconciliation: ReconciliationEntity; account: AccountEntity }> {
+    const reconciliation = await this.locked(tx, tenantId, id);
+    const account = await this.accounts.writableAccount(tx, tenantId, reconciliation.accountId);
+    if (reconciliation.status === 'CLOSED') throw closed();
+    return { reconciliation, account };
+  }
+
+  /**
+   * Bookkeeping after entries were stored, from JSON or a file: counters; PENDING stays PENDING;
+   * COMPLETED, PARTIALLY_MATCHED and FAILED return to PENDING (results kept until the next pass);
+   * PROCESSING flags a follow-up pass; in AUTOMATIC mode, reaching expectedEntryCount starts
+   * matching. Returns the outbox messages to publish after commit.
+   */
+  async entriesAdded(tx: Tx, reconciliation: ReconciliationEntity, added: InsertedStatementEntries, request: FastifyRequest): Promise<OutboxMessage[]> {
+    await this.reconciliations.addStatementEntries(tx, reconciliation, added);
+    if (added.created > 0 && reconciliation.status === 'PROCESSING') {
+      await this.reconciliations.update(tx, reconciliation, { rematchRequested: true });
+    } else if (added.created > 0 && reconciliation.status !== 'PENDING') {
+      await this.reconciliations.update(tx, reconciliation, { status: 'PENDING', previousStatus: reconciliation.status });
+    }
+    return this.expectedCountReached(reconciliation) ? this.startIfPossible(tx, reconciliation, request) : [];
   }
 
   async listStatementEntries(tenantId: string, id: string, query: ListStatementEntriesQueryDto, page: PageRequest): Promise<Page<StatementEntryEntity>> {

@@ -5,6 +5,8 @@ export interface FieldError {
   field: string;
   code: string;
   message: string;
+  /** For problems in an uploaded file: the 1-based line they are on. */
+  line?: number;
 }
 
 /**
