@@ -2,7 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { Settings } from '@concilia/config';
 import { OutboxModule, workerModule } from '@concilia/platform';
 import { QUEUES } from '@concilia/queue-contracts';
-import { MatchingProcessor } from './matching/matching.processor';
+import { matchingProcessorFor } from './matching/matching.processor';
 import { MatchingRunService } from './matching/matching-run.service';
 import { StalledRunSweeper } from './matching/stalled-run.sweeper';
 
@@ -14,6 +14,6 @@ export function matcherWorkerModule(settings: Settings): DynamicModule {
     queues: [QUEUES.matching],
     // Completion events go straight to the notifier's queue after commit (the relay covers a miss).
     imports: [OutboxModule.forRoot([QUEUES.matching, QUEUES.webhookDispatch])],
-    providers: [MatchingRunService, MatchingProcessor, StalledRunSweeper],
+    providers: [MatchingRunService, matchingProcessorFor(settings), StalledRunSweeper],
   });
 }

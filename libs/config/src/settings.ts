@@ -118,6 +118,21 @@ export class Settings {
   @Max(64)
   MATCHER_CONCURRENCY = 2;
 
+  /**
+   * How long a matcher's hold on a job lasts without renewal (renewed at half of it while the
+   * pass runs). When a matcher dies, another takes the job up after about this long.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  MATCHER_LOCK_DURATION_MS = 60_000;
+
+  /** How often a matcher checks for jobs whose holder died (their lock expired), in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  MATCHER_STALLED_INTERVAL_MS = 30_000;
+
   /** How often the matcher looks for PROCESSING runs whose job vanished, in milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -1,2 +1,3 @@
 export * from './statement-file.types';
 export * from './text-decoding';
+export * from './mt940';

@@ -55,3 +55,9 @@ describe('readLines', () => {
     await expect(collect(readLines(strings('ok\n', 'x'.repeat(50)), 10))).rejects.toMatchObject({ code: 'mt940_malformed' });
   });
 });
+
+describe('readLines limits', () => {
+  it('refuses a long line that arrives whole inside one chunk, with its line number', async () => {
+    await expect(collect(readLines(strings(`ok\n${'x'.repeat(50)}\nok`), 10))).rejects.toMatchObject({ code: 'mt940_malformed', errors: [expect.objectContaining({ field: 'line 2' })] });
+  });
+});

@@ -38,29 +38,40 @@ export async function* readLines(
   let pending = '';
   let line = 0;
   let afterCr = false;
+  const tooLong = (at: number) => DomainError.field(code, `line ${at}`, `line ${at}: the line is longer than ${maxLineLength} characters`);
   for await (const chunk of text) {
     let start = 0;
-    for (let i = 0; i < chunk.length; i += 1) {
-      const char = chunk.charCodeAt(i);
-      if (afterCr) {
-        afterCr = false;
-        if (char === 10) {
-          start = i + 1; // the LF of a CRLF, possibly in the next chunk
-          continue;
-        }
-      }
-      if (char === 10 || char === 13) {
-        line += 1;
-        yield { line, text: pending + chunk.slice(start, i) };
-        pending = '';
-        start = i + 1;
-        afterCr = char === 13;
-      }
+    if (afterCr && chunk.charCodeAt(0) === 10) start = 1; // the LF of a CRLF split across chunks
+    afterCr = false;
+    const breaks = new LineBreaks(chunk);
+    for (let end = breaks.next(start); end !== -1; end = breaks.next(start)) {
+      const lineText = pending + chunk.slice(start, end);
+      line += 1;
+      if (lineText.length > maxLineLength) throw tooLong(line);
+      yield { line, text: lineText };
+      pending = '';
+      const crlf = chunk.charCodeAt(end) === 13 && chunk.charCodeAt(end + 1) === 10;
+      if (chunk.charCodeAt(end) === 13 && end + 1 === chunk.length) afterCr = true;
+      start = end + (crlf ? 2 : 1);
     }
     pending += chunk.slice(start);
-    if (pending.length > maxLineLength) {
-      throw DomainError.field(code, `line ${line + 1}`, `line ${line + 1} is longer than ${maxLineLength} characters`);
-    }
+    if (pending.length > maxLineLength) throw tooLong(line + 1);
   }
   if (pending.length > 0) yield { line: line + 1, text: pending };
+}
+
+/** Finds line breaks (LF or CR) left to right with native scans, each character looked at once. */
+class LineBreaks {
+  private lf = -2;
+  private cr = -2;
+
+  constructor(private readonly text: string) {}
+
+  next(from: number): number {
+    if (this.lf !== -1 && this.lf < from) this.lf = this.text.indexOf('\n', from);
+    if (this.cr !== -1 && this.cr < from) this.cr = this.text.indexOf('\r', from);
+    if (this.lf === -1) return this.cr;
+    if (this.cr === -1) return this.lf;
+    return Math.min(this.lf, this.cr);
+  }
 }

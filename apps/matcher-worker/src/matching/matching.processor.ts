@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type Type } from '@nestjs/common';
 import { Settings } from '@concilia/config';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
@@ -8,11 +8,22 @@ import { JOB_NAMES, QUEUES, type MatchReconciliationPayload } from '@concilia/qu
 import { MatchingRunService } from './matching-run.service';
 
 /**
+ * The processor class with the worker options of these settings. @Processor's options are fixed
+ * when a class is decorated, so the settings' lock duration and stalled-job interval decorate a
+ * subclass made here (tests use seconds, production a minute).
+ */
+export function matchingProcessorFor(settings: Settings): Type<MatchingProcessor> {
+  @Processor(QUEUES.matching, { lockDuration: settings.MATCHER_LOCK_DURATION_MS, stalledInterval: settings.MATCHER_STALLED_INTERVAL_MS, maxStalledCount: 3 })
+  class ConfiguredMatchingProcessor extends MatchingProcessor {}
+  return ConfiguredMatchingProcessor;
+}
+
+/**
  * Consumes `matching` jobs. Failures are rethrown so BullMQ retries them with back-off; when
  * the last attempt fails the run is marked FAILED. A stalled job (its worker died) is retried
  * by BullMQ; the fencing token keeps a late writer from overwriting a newer pass.
  */
-@Processor(QUEUES.matching, { lockDuration: 60_000, maxStalledCount: 3 })
+@Injectable()
 export class MatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(MatchingProcessor.name);
   private readonly passes: Counter<'outcome'>;

@@ -1,0 +1,1 @@
+export { readCamt053, type Camt053ReadOptions } from './read-camt053';

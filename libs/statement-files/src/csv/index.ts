@@ -1,0 +1,2 @@
+export * from './csv-profile';
+export * from './csv-reader';

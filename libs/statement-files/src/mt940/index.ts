@@ -1,0 +1,1 @@
+export { readMt940, type Mt940ReadOptions } from './mt940-reader';
