@@ -1,7 +1,7 @@
 import { formatAmount, sumMinor } from '@concilia/domain';
 import type { ParsedEntry, RowProblem, StatementFileEvent } from '../statement-file.types';
 import type { CamtField } from './camt053-paths';
-import { type AmountSource, type Checked, problem, quoted, readDate, readSignedAmount, type SignedAmount } from './camt053-values';
+import { type AmountSource, type Checked, problem, problemsOf, quoted, readDate, readSignedAmount, type SignedAmount } from './camt053-values';
 import type { FieldRecord } from './field-record';
 
 export interface EntryContext {
@@ -64,10 +64,6 @@ export function mapEntry(entry: FieldRecord, context: EntryContext): StatementFi
   const base: EntryBase = { entry, context, status, amount: amount.value, dates: dates.value };
   const sources = batchAmountSources(entry.children, amount.value.currency);
   return sources ? splitBatch(base, sources) : [entryEvent(singleEntry(base))];
-}
-
-function problemsOf<T>(checked: Checked<T>): RowProblem[] {
-  return checked.ok ? [] : checked.problems;
 }
 
 function problemEvents(problems: readonly RowProblem[]): StatementFileEvent[] {

@@ -18,6 +18,10 @@ export interface AmountSource {
   label: string;
 }
 
+export function problemsOf<T>(checked: Checked<T>): RowProblem[] {
+  return checked.ok ? [] : checked.problems;
+}
+
 export function problem(line: number, field: string, code: string, message: string): RowProblem {
   return { line, field, code, message };
 }
@@ -67,12 +71,12 @@ export function readSignedAmount(
 ): Checked<SignedAmount> {
   const amount = readAmountText(record, source);
   const direction = readDirection(indicator, indicatorLabel, record.line);
-  if (!amount.ok || !direction.ok) {
-    return { ok: false, problems: [...(amount.ok ? [] : amount.problems), ...(direction.ok ? [] : direction.problems)] };
-  }
+  if (!amount.ok) return { ok: false, problems: [...amount.problems, ...problemsOf(direction)] };
   const { text, currency } = amount.value;
-  const parsed = parseAmount(direction.value < 0n ? `-${text}` : text, currency);
-  if (!parsed.ok) return { ok: false, problems: [problem(record.line, source.label, parsed.problem, parsed.message)] };
+  // Parsed even when the direction is bad, so that both problems are reported at once.
+  const parsed = parseAmount(direction.ok && direction.value < 0n ? `-${text}` : text, currency);
+  if (!parsed.ok) return { ok: false, problems: [problem(record.line, source.label, parsed.problem, parsed.message), ...problemsOf(direction)] };
+  if (!direction.ok) return { ok: false, problems: direction.problems };
   return { ok: true, value: { minor: parsed.minor, currency } };
 }
 
