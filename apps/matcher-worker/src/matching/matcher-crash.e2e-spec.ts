@@ -27,7 +27,7 @@ describe('matcher killed mid-run (e2e, real processes)', () => {
   });
 
   afterAll(async () => {
-    const running = matchers.filter((matcher) => matcher.exitCode === null);
+    const running = matchers.filter((matcher) => matcher.exitCode === null && matcher.signalCode === null);
     await Promise.all(running.map((matcher) => new Promise((resolve) => matcher.once('exit', resolve).kill('SIGKILL'))));
     await queue.close();
     await db.close();
@@ -121,15 +121,35 @@ describe('matcher killed mid-run (e2e, real processes)', () => {
     });
     expect(ended).toBe('PARTIALLY_MATCHED');
 
+    await expectSameAsFaultFree(faulted);
+  });
+
+  it('refuses the late write of a paused (zombie) matcher after another finished the run', async () => {
+    const faulted = await seed();
+    const zombie = await startMatcherProcess(3953);
+    await enqueue(faulted);
+    await waitFor('the pass to be under way', async () => ((await stateOf(faulted.reconciliationId)).stage === 'matching' ? true : undefined));
+    zombie.kill('SIGSTOP');
+    await startMatcherProcess(3954);
+    await waitFor('the other matcher to finish the run', async () => ((await stateOf(faulted.reconciliationId)).status === 'PROCESSING' ? undefined : true));
+    zombie.kill('SIGCONT');
+    // Give the zombie time to reach its commit, which the fencing token refuses.
+    await waitFor('the zombie to give up the pass', async () => {
+      const [run] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM matching_runs WHERE reconciliation_id = $1 AND status = 'RUNNING'`, [faulted.reconciliationId]);
+      return run.n === '0' ? true : undefined;
+    });
+    await expectSameAsFaultFree(faulted);
+  });
+
+  /** RELIABILITY.md invariants after a fault: one committed pass, no entry in two active matches, the fault-free match set. */
+  async function expectSameAsFaultFree(faulted: SeededReconciliation): Promise<void> {
     const reference = await seed();
     await enqueue(reference);
     await waitFor('the fault-free run', async () => ((await stateOf(reference.reconciliationId)).status === 'PROCESSING' ? undefined : true));
-
     const [faultedMatches, referenceMatches] = [await matchSet(faulted.reconciliationId), await matchSet(reference.reconciliationId)];
     expect(faultedMatches.length).toBeGreaterThan(ENTRIES * 0.9);
     expect(faultedMatches).toEqual(referenceMatches);
     expect(await discrepancyCounts(faulted.reconciliationId)).toEqual(await discrepancyCounts(reference.reconciliationId));
-    // One pass committed its results; no entry sits in two active matches.
     expect(await db.count('matching_runs', `reconciliation_id = $1 AND status = 'SUCCEEDED'`, [faulted.reconciliationId])).toBe(1);
     const [doubled] = await db.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM (SELECT entry_id FROM match_items mi JOIN matches m ON m.id = mi.match_id
@@ -137,5 +157,5 @@ describe('matcher killed mid-run (e2e, real processes)', () => {
       [faulted.reconciliationId],
     );
     expect(doubled.n).toBe('0');
-  });
+  }
 });
