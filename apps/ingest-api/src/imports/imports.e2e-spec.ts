@@ -149,9 +149,9 @@ describe('statement imports (e2e)', () => {
 
     it('keeps formula-looking cells as text', async () => {
       const { key, id } = await setup();
-      const csv = 'externalId,amount,currency,date,description\nF-1,1.00,BRL,2026-01-10,=HYPERLINK("http://x")\nF-2,1.00,BRL,2026-01-10,@SUM(A1)';
+      const csv = 'externalId,amount,currency,date,description\nF-1,1.00,BRL,2026-01-10,"=HYPERLINK(""http://x"")"\nF-2,1.00,BRL,2026-01-10,@SUM(A1)\nF-3,1.00,BRL,2026-01-10,+1-2';
       expect((await upload(key, id, csv)).statusCode).toBe(201);
-      expect((await entries(id)).map((row) => row.description)).toEqual(['=HYPERLINK("http://x")', '@SUM(A1)']);
+      expect((await entries(id)).map((row) => row.description)).toEqual(['=HYPERLINK("http://x")', '@SUM(A1)', '+1-2']);
     });
 
     it('stores only the last segment of a file name that carries a path', async () => {
