@@ -22,6 +22,7 @@ const transform: Config['transform'] = {
 
 /** Tests import the libraries' sources, never their build output. */
 const moduleNameMapper = {
+  '^@concilia/statement-files/testing$': '<rootDir>/libs/statement-files/src/testing/index.ts',
   '^@concilia/(config|domain|persistence|platform|queue-contracts|statement-files|testing|webhooks)$': '<rootDir>/libs/$1/src/index.ts',
 };
 
