@@ -47,13 +47,11 @@ const STAGING_COLUMNS = [
  */
 const INSERT_STAGED_SQL = `
 WITH keyed AS (
-  SELECT s.*, CASE WHEN s.external_id IS NULL THEN
-           md5(row(s.amount, s.currency, s.entry_date, s.value_date, s.release_type, s.refs, s.description, s.status, s.counterparty)::text)
-           || ':' || row_number() OVER (PARTITION BY s.external_id IS NULL,
-                md5(row(s.amount, s.currency, s.entry_date, s.value_date, s.release_type, s.refs, s.description, s.status, s.counterparty)::text)
-                ORDER BY s.line)
-         END AS import_row_key
-    FROM ${STAGING_TABLE} s),
+  SELECT s.*, NULL::text AS content, NULL::text AS import_row_key FROM ${STAGING_TABLE} s WHERE s.external_id IS NOT NULL
+  UNION ALL
+  SELECT h.*, h.content || ':' || row_number() OVER (PARTITION BY h.content ORDER BY h.line)
+    FROM (SELECT s.*, md5(row(s.amount, s.currency, s.entry_date, s.value_date, s.release_type, s.refs, s.description, s.status, s.counterparty)::text) AS content
+            FROM ${STAGING_TABLE} s WHERE s.external_id IS NULL) h),
 inserted AS (
   INSERT INTO statement_entries (id, tenant_id, reconciliation_id, account_id, external_id, amount, currency, entry_date, value_date,
                                  release_type, refs, description, status, counterparty, metadata, import_id, import_row_key)
