@@ -154,11 +154,18 @@ function detailsIndicator(entry: FieldRecord, details: FieldRecord): string | nu
   return details.get('creditDebit') ?? entry.get('creditDebit');
 }
 
+/**
+ * A transaction of a batch entry is known by its own AcctSvcrRef, or by the entry's with its
+ * position (`REF/2`). Some banks copy the entry's reference into every transaction: that copy
+ * is no identity of its own, so the position is added to it too.
+ */
 function batchEntry(base: EntryBase, details: FieldRecord, index: number, amount: bigint): ParsedEntry {
   const entryReference = base.entry.get('servicerReference');
+  const ownReference = details.get('servicerReference');
+  const positional = entryReference === null ? null : `${entryReference}/${index + 1}`;
   return buildEntry(base, {
     line: details.line,
-    externalId: details.get('servicerReference') ?? (entryReference === null ? null : `${entryReference}/${index + 1}`),
+    externalId: ownReference !== null && ownReference !== entryReference ? ownReference : positional,
     amount,
     counterpartyIsDebtor: counterpartyIsDebtor(detailsIndicator(base.entry, details), base),
     details: [details],

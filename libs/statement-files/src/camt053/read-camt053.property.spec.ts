@@ -180,7 +180,8 @@ function expectedEntries(entry: Camt053WriterEntry, statementId: string, version
     const entryReference = entry.accountServicerReference;
     return {
       ...common,
-      externalId: item.accountServicerReference ?? (entryReference ? `${entryReference}/${index + 1}` : null),
+      externalId:
+        item.accountServicerReference && item.accountServicerReference !== entryReference ? item.accountServicerReference : entryReference ? `${entryReference}/${index + 1}` : null,
       amount,
       references: referencesOf([item]),
       description: descriptionOf([item], entry),
