@@ -7,6 +7,7 @@ import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { Settings } from '@concilia/config';
 import { AppModule } from './app.module';
+import { discardSpool, spoolDirectory, sweepSpoolDirectory } from './imports/upload-spool.guard';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -34,6 +35,7 @@ export async function createIngestApi(settings: Settings): Promise<NestFastifyAp
   app.enableShutdownHooks();
   // Uploads stream to disk in UploadSpoolGuard, with its own limits (API_IMPORT_MAX_BYTES).
   await app.register(multipart, { limits: { fileSize: settings.API_IMPORT_MAX_BYTES } });
+  await sweepSpoolDirectory(spoolDirectory(settings));
   installProblemHandlers(app.getHttpAdapter().getInstance());
   installOpenApi(app);
   return app;
@@ -49,6 +51,8 @@ function installProblemHandlers(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', String(request.id));
   });
+  // A spooled upload whose handler never ran (an idempotent replay) goes when the answer is sent.
+  fastify.addHook('onResponse', async (request) => discardSpool(request));
   // Multipart is parsed for upload routes only; everywhere else it stays the 415 it was.
   fastify.addHook('preValidation', async (request) => {
     const config = request.routeOptions.config as { upload?: boolean } | undefined;

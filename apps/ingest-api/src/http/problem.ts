@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, type ErrorCode, type FieldError } from '@concilia/domain';
-import { isDatabaseUnavailable } from '@concilia/persistence';
+import { isDatabaseUnavailable, pgErrorCode } from '@concilia/persistence';
 import { errorStatus } from './error-status';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -24,6 +24,9 @@ export interface Problem {
   /** True when the cause was not a client error: the caller logs it with its stack. */
   unexpected: boolean;
 }
+
+/** Deadlock and serialization failures: nothing was written, a retry succeeds. */
+const CONFLICT_SQLSTATES = new Set(['40P01', '40001']);
 
 /** Fastify's own errors (body parsing, content types) by their `code`. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -50,6 +53,9 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 /** Turns anything thrown while handling a request into the problem the client receives. */
 export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof DomainError) return build(error.code, error.message, requestId, error.errors, error.details);
+  if (CONFLICT_SQLSTATES.has(pgErrorCode(error) ?? '')) {
+    return build('service_unavailable', 'A concurrent change conflicted with this request; retry it shortly with the same Idempotency-Key.', requestId);
+  }
   if (isDatabaseUnavailable(error)) {
     const problem = build('service_unavailable', 'The database is unavailable; retry shortly with the same Idempotency-Key.', requestId);
     return { ...problem, headers: { 'Retry-After': '5' } };
@@ -80,7 +86,8 @@ function build(code: ErrorCode, detail: string, requestId: string, errors: Field
     ...details,
     ...(errors.length > 0 ? { errors } : {}),
   };
-  const headers: Record<string, string> = code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="concilia"' } : {};
+  const headers: Record<string, string> =
+    code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="concilia"' } : code === 'service_unavailable' ? { 'Retry-After': '5' } : {};
   return { status, body, headers, unexpected: false };
 }
 

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DomainError, type FieldError, LEDGER_ENTRY_KINDS } from '@concilia/domain';
-import type { LedgerEntryRow, StagedStatementRow } from '@concilia/persistence';
+import type { ImportedStatementRow, LedgerEntryRow } from '@concilia/persistence';
 import type { ParsedEntry, ParsedStatement, RowProblem } from '@concilia/statement-files';
 import { ENTRY_LIMITS } from '../entries/entry-schemas';
 
@@ -37,19 +37,22 @@ export class FileTally {
     if (this.statements.length < MAX_LISTED_STATEMENTS) this.statements.push(statement);
   }
 
-  /** The 422 for a file with bad rows: balance_mismatch when that is all, else import_rows_invalid. */
+  /**
+   * The answer for a file with bad rows: balance_mismatch (422) or ledger_entry_locked (409) when
+   * that is all that is wrong, as the JSON API answers; import_rows_invalid (422) otherwise.
+   */
   throwIfProblems(): void {
     if (this.clean) return;
     const errors: FieldError[] = this.problems.map(({ line, field, code, message }) => ({ line, field, code, message }));
-    const onlyBalances = this.problems.every((problem) => problem.code === 'balance_mismatch');
     const counted = this.problemCount > this.problems.length ? ` (the first ${this.problems.length} are listed)` : '';
-    throw new DomainError(
-      onlyBalances ? 'balance_mismatch' : 'import_rows_invalid',
-      onlyBalances
-        ? `The statement balances do not add up: opening balance plus entries differs from the closing balance${counted}. Nothing was imported.`
-        : `${this.problemCount} bad row(s) in the file${counted}; nothing was imported. Fix them and upload the whole file again.`,
-      errors,
-    );
+    const only = (code: string) => this.problems.every((problem) => problem.code === code);
+    if (only('balance_mismatch')) {
+      throw new DomainError('balance_mismatch', `The statement balances do not add up: opening balance plus entries differs from the closing balance${counted}. Nothing was imported.`, errors);
+    }
+    if (only('ledger_entry_locked')) {
+      throw new DomainError('ledger_entry_locked', `${this.problemCount} row(s) would change the amount of entries in accepted matches${counted}; unmatch them first. Nothing was imported.`, errors);
+    }
+    throw new DomainError('import_rows_invalid', `${this.problemCount} bad row(s) in the file${counted}; nothing was imported. Fix them and upload the whole file again.`, errors);
   }
 }
 
@@ -58,13 +61,13 @@ export class FileTally {
  * the tally). Long free text (a bank's remittance lines) is shortened, never refused: the file is
  * the bank's, not the user's to fix. Identities (externalId) are never shortened.
  */
-export function toStagedStatementRow(entry: ParsedEntry, tally: FileTally): StagedStatementRow | null {
+export function toImportedStatementRow(entry: ParsedEntry, tally: FileTally): ImportedStatementRow | null {
   if (!checkIdentity(entry, tally)) return null;
   const shortened: string[] = [];
-  const row: StagedStatementRow = {
+  const row: ImportedStatementRow = {
     id: uuidv7(),
-    line: entry.line,
     externalId: entry.externalId,
+    importRowKey: null,
     amount: entry.amount,
     currency: entry.currency,
     entryDate: entry.date,

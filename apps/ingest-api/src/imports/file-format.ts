@@ -18,22 +18,19 @@ const BINARY_SIGNATURES: { name: string; bytes: number[] }[] = [
  * Refuses what is not text before any reader sees it (a PNG named .csv, a gzip bomb: nothing is
  * ever decompressed), then returns the format asked for, or the one the first bytes show.
  */
-export function resolveFormat(head: Buffer, requested: string | undefined): StatementFormat {
-  refuseBinary(head);
-  if (requested !== undefined) {
-    if (!(STATEMENT_FORMATS as readonly string[]).includes(requested)) {
-      throw DomainError.field('validation_failed', 'format', `must be one of ${STATEMENT_FORMATS.join(', ')}`);
-    }
-    return requested as StatementFormat;
+export function resolveFormat(file: { head: Buffer; hasNul: boolean }, requested: string | undefined): StatementFormat {
+  if (requested !== undefined && !(STATEMENT_FORMATS as readonly string[]).includes(requested)) {
+    throw DomainError.field('validation_failed', 'format', `must be one of ${STATEMENT_FORMATS.join(', ')}`);
   }
-  return detectFormat(head);
+  refuseBinary(file);
+  return (requested as StatementFormat | undefined) ?? detectFormat(file.head);
 }
 
-function refuseBinary(head: Buffer): void {
+function refuseBinary({ head, hasNul }: { head: Buffer; hasNul: boolean }): void {
   if (head.length === 0) throw DomainError.field('file_not_text', 'file', 'the file is empty');
   const signature = BINARY_SIGNATURES.find(({ bytes }) => bytes.every((byte, index) => head[index] === byte));
   if (signature) throw DomainError.field('file_not_text', 'file', `the file is ${signature.name}, not a statement (CSV, camt.053 or MT940 text)`);
-  if (head.includes(0)) throw DomainError.field('file_not_text', 'file', 'the file contains NUL bytes: it is binary, not a statement');
+  if (hasNul) throw DomainError.field('file_not_text', 'file', 'the file contains NUL bytes: it is binary (or UTF-16), not a statement');
 }
 
 /** XML is camt.053 (the reader checks the message type); SWIFT blocks or a `:20:` field are MT940; the rest is CSV. */

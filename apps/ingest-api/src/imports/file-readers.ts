@@ -12,13 +12,21 @@ import type { SpooledUpload } from './upload-spool.guard';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 
+/**
+ * The file's bytes, opened only when reading starts: an error opening it (the file gone) then
+ * surfaces in the reader's iteration, never as an unhandled stream error.
+ */
+async function* spooledBytes(path: string): AsyncGenerator<Buffer> {
+  yield* createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+}
+
 /** The events of a spooled file in its format; CSV through the given profile (the built-in one by default). */
 export function readUploadedFile(
   upload: SpooledUpload,
   format: StatementFormat,
   options: { profile: CsvProfile | 'default'; side: 'statement' | 'ledger'; account: AccountEntity },
 ): AsyncGenerator<StatementFileEvent> {
-  const source = createReadStream(upload.path, { highWaterMark: READ_CHUNK_BYTES });
+  const source = spooledBytes(upload.path);
   switch (format) {
     case 'csv':
       return readCsv(source, options.profile, { side: options.side, currency: options.account.currency });

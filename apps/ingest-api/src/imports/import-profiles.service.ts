@@ -24,7 +24,7 @@ export class ImportProfilesService {
 
   async create(tenantId: string, body: unknown): Promise<ImportProfileEntity> {
     const { name, settings } = splitBody(body, true);
-    return this.named(() => this.profiles.insert({ id: uuidv7(), tenantId, name: name as string, format: 'csv', settings: { ...validateCsvProfile(settings) } }));
+    return this.named(() => this.profiles.insert({ id: uuidv7(), tenantId, name: name as string, format: 'csv', settings: { ...validatedProfile(settings) } }));
   }
 
   list(tenantId: string, page: PageRequest): Promise<Page<ImportProfileEntity>> {
@@ -42,7 +42,7 @@ export class ImportProfilesService {
     const profile = await this.get(tenantId, id);
     const { name, settings } = splitBody(body, false);
     const merged = { ...profile.settings, ...settings };
-    return this.named(() => this.profiles.update(profile, { name: name ?? profile.name, settings: { ...validateCsvProfile(merged) } }));
+    return this.named(() => this.profiles.update(profile, { name: name ?? profile.name, settings: { ...validatedProfile(merged) } }));
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
@@ -67,6 +67,17 @@ export class ImportProfilesService {
       }
       throw error;
     }
+  }
+}
+
+/** The reader's own validation; unknown properties are 400 unknown_field, as for every body (API.md). */
+function validatedProfile(settings: Record<string, unknown>): CsvProfile {
+  try {
+    return validateCsvProfile(settings);
+  } catch (error) {
+    const unknown = error instanceof DomainError ? error.errors.filter((problem) => problem.code === 'unknown_field') : [];
+    if (unknown.length > 0) throw new DomainError('unknown_field', `Unknown field: ${unknown.map((problem) => problem.field).join(', ')}`, unknown);
+    throw error;
   }
 }
 

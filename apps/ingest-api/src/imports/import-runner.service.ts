@@ -5,9 +5,6 @@ import { DomainError, type ErrorCode } from '@concilia/domain';
 import {
   Database,
   ImportRepository,
-  pgConstraint,
-  pgErrorCode,
-  PG_ERRORS,
   type ImportEntity,
   type ImportOwner,
   type ImportSide,
@@ -50,6 +47,16 @@ export interface ImportOutcome {
   messages: OutboxMessage[];
 }
 
+/**
+ * One kind of import: how the file is read (plan), what it writes into, locked first so that
+ * concurrent imports of the same target queue instead of deadlocking (lock), and the writing.
+ */
+export interface ImportWork<P extends ImportPlan, L> {
+  plan(): Promise<P>;
+  lock(tx: Tx): Promise<L>;
+  write(tx: Tx, importId: string, plan: P, locked: L): Promise<ImportOutcome>;
+}
+
 export interface ImportResult {
   entity: ImportEntity;
   /** True when this very file had been imported before: the original import is answered. */
@@ -72,9 +79,9 @@ const FILE_FAILURE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'statement_repeated',
   'import_rows_invalid',
   'ledger_entry_locked',
+  'duplicate_external_id',
 ]);
 
-const SHA_CONSTRAINTS = new Set(['ux_imports_reconciliation_sha256', 'ux_imports_account_sha256']);
 const ERRORS_IN_EVENT = 10;
 
 /**
@@ -92,45 +99,31 @@ export class ImportRunner {
     private readonly audit: AuditService,
   ) {}
 
-  async run<P extends ImportPlan>(
-    request: FastifyRequest,
-    target: ImportTarget,
-    upload: SpooledUpload,
-    plan: () => Promise<P>,
-    write: (tx: Tx, entity: ImportEntity, plan: P) => Promise<ImportOutcome>,
-  ): Promise<ImportResult> {
+  async run<P extends ImportPlan, L>(request: FastifyRequest, target: ImportTarget, upload: SpooledUpload, work: ImportWork<P, L>): Promise<ImportResult> {
     const original = await this.imports.findCompleted(ownerOf(target), upload.sha256);
     if (original) return { entity: original, replayed: true };
-    let decided: P | null = null;
+    let plan: P | null = null;
     try {
-      decided = await plan();
-      const entity = await this.complete(request, target, upload, decided, write);
-      return { entity, replayed: false };
+      plan = await work.plan();
+      return await this.complete(request, target, upload, plan, work);
     } catch (error) {
-      if (pgErrorCode(error) === PG_ERRORS.uniqueViolation && SHA_CONSTRAINTS.has(pgConstraint(error) ?? '')) {
-        // The same file, uploaded twice at once: the other upload won.
-        const winner = await this.imports.findCompleted(ownerOf(target), upload.sha256);
-        if (winner) return { entity: winner, replayed: true };
-      }
       if (error instanceof DomainError && FILE_FAILURE_CODES.has(error.code)) {
-        const failed = await this.fail(request, target, upload, decided, error);
+        const failed = await this.fail(request, target, upload, plan, error);
         throw new DomainError(error.code, error.message, error.errors, { ...error.details, importId: failed.id });
       }
       throw error;
     }
   }
 
-  private async complete<P extends ImportPlan>(
-    request: FastifyRequest,
-    target: ImportTarget,
-    upload: SpooledUpload,
-    plan: P,
-    write: (tx: Tx, entity: ImportEntity, plan: P) => Promise<ImportOutcome>,
-  ): Promise<ImportEntity> {
+  private async complete<P extends ImportPlan, L>(request: FastifyRequest, target: ImportTarget, upload: SpooledUpload, plan: P, work: ImportWork<P, L>): Promise<ImportResult> {
     const messages: OutboxMessage[] = [];
-    const entity = await this.database.transaction(async (tx) => {
+    const result = await this.database.transaction(async (tx): Promise<ImportResult> => {
+      const locked = await work.lock(tx);
+      // Under the lock, an upload of the same file that finished meanwhile is visible: answer it.
+      const original = await this.imports.findCompleted(ownerOf(target), upload.sha256, tx);
+      if (original) return { entity: original, replayed: true };
       const entity = await this.imports.insert(tx, this.newImport(request, target, upload, plan, 'COMPLETED'));
-      const outcome = await write(tx, entity, plan);
+      const outcome = await work.write(tx, entity.id, plan, locked);
       await this.imports.update(tx, entity, { imported: outcome.imported, duplicates: outcome.duplicates, skipped: outcome.skipped, details: outcome.details });
       await this.audit.record(tx, request, {
         tenantId: target.tenantId,
@@ -141,16 +134,17 @@ export class ImportRunner {
       });
       const event = await this.events.record(tx, { tenantId: target.tenantId, type: 'import.completed', correlationId: String(request.id), data: presentImportEvent(entity) });
       messages.push(...outcome.messages, event);
-      return entity;
+      return { entity, replayed: false };
     });
     this.publisher.publishAfterCommit(messages);
-    return entity;
+    return result;
   }
 
   private async fail(request: FastifyRequest, target: ImportTarget, upload: SpooledUpload, plan: ImportPlan | null, error: DomainError): Promise<ImportEntity> {
     const messages: OutboxMessage[] = [];
     const failed = await this.database.transaction(async (tx) => {
-      const values = this.newImport(request, target, upload, plan ?? { format: upload.fields['format'] ?? 'unknown', profileId: null }, 'FAILED');
+      // Without a plan the format was never established: the client's field is not stored.
+      const values = this.newImport(request, target, upload, plan ?? { format: 'unknown', profileId: null }, 'FAILED');
       const entity = await this.imports.insert(tx, { ...values, failureCode: error.code, errors: error.errors.map((problem) => ({ ...problem })) });
       const data = { ...presentImportEvent(entity), failureCode: error.code, detail: error.message, errors: error.errors.slice(0, ERRORS_IN_EVENT) };
       messages.push(await this.events.record(tx, { tenantId: target.tenantId, type: 'import.failed', correlationId: String(request.id), data }));

@@ -12,7 +12,7 @@ import type { ImportResult } from './import-runner.service';
 import { ImportsService } from './imports.service';
 import { LedgerImportService } from './ledger-import.service';
 import { StatementImportService } from './statement-import.service';
-import { spooledUpload, UploadSpoolGuard, UPLOAD_ROUTE } from './upload-spool.guard';
+import { discardSpool, spooledUpload, UploadSpoolGuard, UPLOAD_ROUTE } from './upload-spool.guard';
 
 const UPLOAD_BODY = {
   schema: {
@@ -44,7 +44,11 @@ export class ImportsController {
   @ApiBody(UPLOAD_BODY)
   @ApiOperation({ summary: 'Import a statement file: 201 with the import; 200 with the original import when this file was imported before; 422 with the bad rows (nothing imported)' })
   async importStatement(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @IdParam() id: string) {
-    return answer(reply, await this.statementImports.import(request, id, spooledUpload(request)));
+    try {
+      return answer(reply, await this.statementImports.import(request, id, spooledUpload(request)));
+    } finally {
+      await discardSpool(request);
+    }
   }
 
   @Get('reconciliations/:id/imports')
@@ -62,7 +66,11 @@ export class ImportsController {
   @ApiBody(UPLOAD_BODY)
   @ApiOperation({ summary: 'Upsert ledger entries from an ERP export (CSV) by externalId; all rows or none' })
   async importLedger(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @IdParam() id: string) {
-    return answer(reply, await this.ledgerImports.import(request, id, spooledUpload(request)));
+    try {
+      return answer(reply, await this.ledgerImports.import(request, id, spooledUpload(request)));
+    } finally {
+      await discardSpool(request);
+    }
   }
 
   @Get('accounts/:id/ledger-imports')

@@ -97,6 +97,7 @@ describe('statement imports (e2e)', () => {
       expect(rows.map((row) => row.keyed)).toEqual([false, false, true, true]);
       const reconciliation = (await h.api.get(`/v1/reconciliations/${id}`, key)).json();
       expect(reconciliation.summary.statementEntries).toEqual({ count: 4, amount: '187.65' });
+      expect(await readdir(spoolDir)).toEqual([]);
     });
 
     it('answers the same file again with 200 and the original import, storing nothing more', async () => {
@@ -137,6 +138,25 @@ describe('statement imports (e2e)', () => {
       expect(failed.errors).toHaveLength(3);
       const events = await h.db.query<{ type: string; data: Record<string, unknown> }>(`SELECT type, data FROM events WHERE tenant_id = $1 AND type LIKE 'import.%'`, [tenantId]);
       expect(events).toEqual([{ type: 'import.failed', data: expect.objectContaining({ importId: body.importId, failureCode: 'import_rows_invalid', reconciliationId: id }) }]);
+      expect(await readdir(spoolDir)).toEqual([]);
+    });
+
+    it('refuses a file that repeats an externalId (two different lines cannot be one bank line), storing nothing', async () => {
+      const { key, id } = await setup();
+      const repeated = 'externalId,amount,currency,date\nA,10.00,BRL,2026-01-10\nB,11.00,BRL,2026-01-10\nA,12.00,BRL,2026-01-11';
+      const body = expectProblem(await upload(key, id, repeated), 422, 'import_rows_invalid');
+      expect(body.errors).toEqual([expect.objectContaining({ field: 'externalId', code: 'duplicate_external_id', message: expect.stringContaining('"A"') })]);
+      expect(await countEntries(id)).toBe(0);
+    });
+
+    it('imports concurrent uploads of different files to one reconciliation one after another, and the same file once', async () => {
+      const { key, id } = await setup();
+      const files = [1, 2, 3].map((n) => `externalId,amount,currency,date\nF${n}-A,${n}.00,BRL,2026-01-10\nF${n}-B,${n}.50,BRL,2026-01-11`);
+      const responses = await Promise.all([...files.map((file) => upload(key, id, file)), upload(key, id, files[0])]);
+      expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 201, 201, 201]);
+      const ids = responses.map((response) => response.json().id);
+      expect(new Set(ids).size).toBe(3);
+      expect(await countEntries(id)).toBe(6);
     });
 
     it('records import.completed with the counts, through the outbox, in the same transaction', async () => {
@@ -183,6 +203,7 @@ describe('statement imports (e2e)', () => {
       expect((await h.api.get('/v1/import-profiles', key)).json().data.map((p: { id: string }) => p.id)).toEqual([profile.id]);
       const updated = await h.api.patch(`/v1/import-profiles/${profile.id}`, { dateFormat: 'yyyy-MM-dd' }, key);
       expect(updated.json()).toMatchObject({ dateFormat: 'yyyy-MM-dd', delimiter: ';' });
+      expectProblem(await h.api.post('/v1/import-profiles', { ...brazilian, tenantId: 'x' }, key), 400, 'unknown_field');
       const bad = await h.api.post('/v1/import-profiles', { name: 'x', delimiter: '#', columns: { date: 'D' } }, key);
       const problem = expectProblem(bad, 422, 'import_profile_invalid');
       expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['delimiter', 'columns.amount']));
@@ -230,6 +251,15 @@ describe('statement imports (e2e)', () => {
       ]);
     });
 
+    it('refuses a file with statements of two accounts, or in another currency than the account', async () => {
+      const { key, id } = await setup({ currency: 'EUR' });
+      const second = CAMT_053.replace('</Stmt>', '</Stmt><Stmt><Id>STMT-B</Id><Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id><Ccy>EUR</Ccy></Acct></Stmt>');
+      expectProblem(await upload(key, id, second), 422, 'statement_account_mismatch');
+      const dollars = await setup({ currency: 'USD' });
+      expectProblem(await upload(dollars.key, dollars.id, CAMT_053), 422, 'statement_account_mismatch');
+      expect((await countEntries(id)) + (await countEntries(dollars.id))).toBe(0);
+    });
+
     it("refuses a camt.053 statement of another account than the reconciliation's", async () => {
       const { key, id } = await setup({ currency: 'EUR', externalId: 'DE02120300000000202051' });
       const body = expectProblem(await upload(key, id, CAMT_053), 422, 'statement_account_mismatch');
@@ -268,6 +298,15 @@ describe('statement imports (e2e)', () => {
   });
 
   describe('bad uploads', () => {
+    it('refuses a NUL byte anywhere in the file, and an unknown format before looking at the content', async () => {
+      const { key, id } = await setup({ currency: 'EUR' });
+      const withNul = MT940.replace('Gebuehren Januar', `${'x'.repeat(5000)}\u0000`);
+      expectProblem(await upload(key, id, withNul), 422, 'file_not_text');
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expectProblem(await upload(key, id, png, { format: 'a-very-long-format-name' }), 422, 'validation_failed');
+      expect(await countEntries(id)).toBe(0);
+    });
+
     it('refuses binary files whatever their name says: a PNG named .csv, a gzip bomb', async () => {
       const { key, id } = await setup();
       const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
@@ -353,6 +392,18 @@ describe('statement imports (e2e)', () => {
       expect(again.json().id).not.toBe(imported.id);
     });
 
+    it('refuses to delete an import whose rows a later import counted as duplicates, until that one is deleted', async () => {
+      const { key, id } = await setup();
+      const first = (await upload(key, id, CANONICAL_CSV)).json();
+      const later = (await upload(key, id, `${CANONICAL_CSV}\nREL-3,7.00,BRL,2026-01-13,,Novo`)).json();
+      expect(later.duplicates).toBe(4);
+      const refused = expectProblem(await h.api.delete(`/v1/imports/${first.id}`, key), 409, 'import_not_deletable');
+      expect(refused.detail).toContain(later.id);
+      expect((await h.api.delete(`/v1/imports/${later.id}`, key)).statusCode).toBe(200);
+      expect((await h.api.delete(`/v1/imports/${first.id}`, key)).statusCode).toBe(200);
+      expect(await countEntries(id)).toBe(0);
+    });
+
     it('refuses to delete an import whose entry is in an accepted match', async () => {
       const { key, id, accountId } = await setup();
       await h.api.post(`/v1/accounts/${accountId}/ledger-entries`, { entries: [{ externalId: 'PED-1', kind: 'ORDER', amount: '100.00', currency: 'BRL', date: '2026-01-10' }] }, key);
@@ -401,6 +452,20 @@ describe('ledger imports (e2e)', () => {
     ]);
     const list = (await h.api.get(`/v1/accounts/${accountId}/ledger-imports`, key)).json();
     expect(list.data).toHaveLength(2);
+  });
+
+  it('answers 409 ledger_entry_locked when rows would change the amount of entries in accepted matches', async () => {
+    const { key, accountId } = await setup();
+    await upload(key, accountId, ORDERS);
+    const reconciliation = await h.api.createReconciliation(key, accountId);
+    const added = await h.api.post(`/v1/reconciliations/${reconciliation.id}/statement-entries`, { entries: [{ externalId: 'S-1', amount: '100.00', currency: 'BRL', date: '2026-01-10' }] }, key);
+    expect(added.statusCode).toBe(200);
+    const [statement] = await h.db.query<{ id: string }>(`SELECT id FROM statement_entries WHERE reconciliation_id = $1`, [reconciliation.id]);
+    const [ledger] = await h.db.query<{ id: string }>(`SELECT id FROM ledger_entries WHERE account_id = $1 AND external_id = 'PED-1'`, [accountId]);
+    const match = (await h.api.post(`/v1/reconciliations/${reconciliation.id}/manual-match`, { statementEntryIds: [statement.id], ledgerEntryIds: [ledger.id] }, key)).json();
+    await h.api.post(`/v1/matches/${match.id}/accept`, {}, key);
+    const body = expectProblem(await upload(key, accountId, ORDERS.replace('100.00', '101.00')), 409, 'ledger_entry_locked');
+    expect(body.errors).toEqual([expect.objectContaining({ line: 2, field: 'amount', code: 'ledger_entry_locked' })]);
   });
 
   it('refuses a file that repeats an externalId, lacks a kind, or is not CSV; nothing is written', async () => {

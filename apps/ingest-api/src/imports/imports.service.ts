@@ -36,8 +36,9 @@ export class ImportsService {
   }
 
   /**
-   * Removes a statement import's entries, with the matches and discrepancies that involved them;
-   * refused (409) while any of them is in an accepted match, while a pass runs, or once closed.
+   * Removes a statement import's entries, with the matcher's proposals and open discrepancies that
+   * involved them; refused (409) when that would lose a decision or data (see deletionBlocker),
+   * while a pass runs, or once closed.
    * The reconciliation returns to PENDING: its results changed.
    */
   async delete(request: FastifyRequest, id: string): Promise<ImportEntity> {
@@ -52,9 +53,8 @@ export class ImportsService {
       const entity = await this.imports.lockById(tx, tenantId, id);
       if (!entity) throw notFound();
       if (entity.status !== 'COMPLETED') throw new DomainError('import_not_deletable', `This import is ${entity.status}: it holds no entries to remove.`);
-      if (await this.imports.hasAcceptedEntries(tx, entity)) {
-        throw new DomainError('import_not_deletable', 'Some entries of this import are in accepted matches; unmatch them first.');
-      }
+      const blocker = await this.imports.deletionBlocker(tx, entity);
+      if (blocker) throw new DomainError('import_not_deletable', blocker);
       const { deleted } = await this.imports.deleteStatementEntries(tx, entity, reconciliation.currency);
       await this.imports.update(tx, entity, { status: 'DELETED', deletedAt: new Date() });
       if (deleted > 0 && reconciliation.status !== 'PENDING') {

@@ -33,17 +33,23 @@ export class LedgerImportService {
     const { tenantId } = apiKeyCaller(request);
     await this.accounts.get(tenantId, accountId);
     const target = { tenantId, accountId, reconciliationId: null, side: 'LEDGER' as const };
-    const plan = async (): Promise<FilePlan> => {
-      const format = resolveFormat(upload.head, upload.fields['format']);
-      if (format !== 'csv') throw DomainError.field('validation_failed', 'format', 'ledger files are CSV (orders, invoices or GL lines exported by an ERP)');
-      const profile = await this.profiles.forUpload(tenantId, format, upload.fields['profileId']);
-      return { format, profileId: profile.id, profile: profile.settings };
-    };
-    return this.runner.run(request, target, upload, plan, (tx, _entity, decided) => this.write(tx, tenantId, accountId, upload, decided));
+    return this.runner.run(request, target, upload, {
+      plan: async (): Promise<FilePlan> => {
+        const format = resolveFormat(upload, upload.fields['format']);
+        if (format !== 'csv') throw DomainError.field('validation_failed', 'format', 'ledger files are CSV (orders, invoices or GL lines exported by an ERP)');
+        const profile = await this.profiles.forUpload(tenantId, format, upload.fields['profileId']);
+        return { format, profileId: profile.id, profile: profile.settings };
+      },
+      lock: async (tx) => {
+        const account = await this.accounts.writableAccount(tx, tenantId, accountId);
+        await this.ledgerEntries.lockLedger(tx, accountId);
+        return account;
+      },
+      write: (tx, _importId, plan, account) => this.write(tx, account, upload, plan),
+    });
   }
 
-  private async write(tx: Tx, tenantId: string, accountId: string, upload: SpooledUpload, plan: FilePlan): Promise<ImportOutcome> {
-    const account = await this.accounts.writableAccount(tx, tenantId, accountId);
+  private async write(tx: Tx, account: AccountEntity, upload: SpooledUpload, plan: FilePlan): Promise<ImportOutcome> {
     const tally = new FileTally();
     const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     const events = readUploadedFile(upload, plan.format, { profile: plan.profile, side: 'ledger', account });

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import type { Database, Tx } from '../database';
+import { Database, type Tx } from '../database';
 
 export type CopyValue = string | number | bigint | boolean | null;
 
@@ -63,8 +63,11 @@ export function fromCopyText(field: string): string | null {
  * millions of rows (no per-row protocol messages, no intermediate row objects). The query is
  * inlined, so callers must only interpolate values they validated (uuids, dates).
  */
-export async function copyOut(database: Database, query: string, onRow: (fields: (string | null)[]) => void): Promise<void> {
-  const runner = database.dataSource.createQueryRunner();
+export async function copyOut(source: Database | Tx, query: string, onRow: (fields: (string | null)[]) => void): Promise<void> {
+  // Inside a transaction, read on its connection (and under its locks); otherwise borrow one.
+  const inTransaction = !(source instanceof Database);
+  const runner = inTransaction ? source.queryRunner : source.dataSource.createQueryRunner();
+  if (!runner) throw new Error('copyOut needs a transaction or the database');
   try {
     const client = (await runner.connect()) as PoolClient;
     const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
@@ -77,7 +80,7 @@ export async function copyOut(database: Database, query: string, onRow: (fields:
     }
     if (pending.length > 0) onRow(pending.split('\t').map(fromCopyText));
   } finally {
-    await runner.release();
+    if (!inTransaction) await runner.release();
   }
 }
 

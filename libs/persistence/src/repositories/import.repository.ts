@@ -1,7 +1,7 @@
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Database, Tx } from '../database';
 import { ImportEntity, ImportProfileEntity } from '../entities';
-import { copyRows, type CopyValue } from './copy-rows';
+import { copyOut, copyRows, type CopyValue, sqlLiteral } from './copy-rows';
 import { type Page, type PageRequest, toPage } from './pagination';
 import { textArrayLiteral } from './sql-literals';
 import { refreshSummary } from './summary';
@@ -17,11 +17,12 @@ export type ImportChanges = Partial<Pick<ImportEntity, 'status' | 'imported' | '
 /** Where an import belongs: a reconciliation (statement files) or an account (ledger files). */
 export type ImportOwner = { side: 'STATEMENT'; reconciliationId: string } | { side: 'LEDGER'; accountId: string };
 
-/** A statement row read from a file, ready for COPY into the staging table. */
-export interface StagedStatementRow {
+/** A statement row read from a file, checked against the stored keys, ready for COPY. */
+export interface ImportedStatementRow {
   id: string;
-  line: number;
   externalId: string | null;
+  /** For rows without an externalId: content fingerprint and occurrence in the file (see StatementEntryEntity.importRowKey). */
+  importRowKey: string | null;
   amount: bigint;
   currency: string;
   entryDate: string;
@@ -34,33 +35,16 @@ export interface StagedStatementRow {
   metadata: Record<string, unknown> | null;
 }
 
-const STAGING_TABLE = 'import_statement_rows';
-const STAGING_COLUMNS = [
-  'id', 'line', 'external_id', 'amount', 'currency', 'entry_date', 'value_date', 'release_type', 'refs', 'description', 'status', 'counterparty', 'metadata',
+const ENTRY_COLUMNS = [
+  'id', 'tenant_id', 'reconciliation_id', 'account_id', 'import_id', 'external_id', 'import_row_key', 'amount', 'currency', 'entry_date',
+  'value_date', 'release_type', 'refs', 'description', 'status', 'counterparty', 'metadata',
 ] as const;
 
-/**
- * Rows without an externalId get a key from their content and their occurrence in the file:
- * identical rows in one file are all kept (#1, #2, ...), and the same rows in a later file that
- * overlaps this one are recognised as duplicates. Any unique conflict (externalId or row key)
- * skips the row; the caller counts those as duplicates.
- */
-const INSERT_STAGED_SQL = `
-WITH keyed AS (
-  SELECT s.*, NULL::text AS content, NULL::text AS import_row_key FROM ${STAGING_TABLE} s WHERE s.external_id IS NOT NULL
-  UNION ALL
-  SELECT h.*, h.content || ':' || row_number() OVER (PARTITION BY h.content ORDER BY h.line)
-    FROM (SELECT s.*, md5(row(s.amount, s.currency, s.entry_date, s.value_date, s.release_type, s.refs, s.description, s.status, s.counterparty)::text) AS content
-            FROM ${STAGING_TABLE} s WHERE s.external_id IS NULL) h),
-inserted AS (
-  INSERT INTO statement_entries (id, tenant_id, reconciliation_id, account_id, external_id, amount, currency, entry_date, value_date,
-                                 release_type, refs, description, status, counterparty, metadata, import_id, import_row_key)
-  SELECT id, $1, $2, $3, external_id, amount, currency, entry_date, value_date, release_type, refs::text[], description, status,
-         counterparty, metadata::jsonb, $4, import_row_key
-    FROM keyed ORDER BY line
-  ON CONFLICT DO NOTHING
-  RETURNING amount, currency)
-SELECT count(*) AS created, coalesce(sum(amount) FILTER (WHERE currency = $5), 0) AS total FROM inserted`;
+/** The keys a reconciliation already holds, so a file's repeats are counted instead of stored. */
+export interface StoredStatementKeys {
+  externalIds: Set<string>;
+  importRowKeys: Set<string>;
+}
 
 export class ImportRepository {
   constructor(private readonly database: Database) {}
@@ -102,50 +86,65 @@ export class ImportRepository {
     return toPage(await query.getMany(), page.limit);
   }
 
-  /** A scratch table for one file's rows, dropped when the transaction ends (commit or rollback). */
-  async createStatementStaging(tx: Tx): Promise<void> {
-    await tx.query(
-      `CREATE TEMP TABLE ${STAGING_TABLE} (id uuid, line integer, external_id text, amount bigint, currency text, entry_date date,
-         value_date date, release_type text, refs text, description text, status text, counterparty text, metadata text) ON COMMIT DROP`,
+  /** The externalIds and row keys stored in the reconciliation, read under the caller's lock. */
+  async storedStatementKeys(tx: Tx, reconciliationId: string): Promise<StoredStatementKeys> {
+    const keys: StoredStatementKeys = { externalIds: new Set(), importRowKeys: new Set() };
+    await copyOut(
+      tx,
+      `SELECT external_id, import_row_key FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')}
+          AND (external_id IS NOT NULL OR import_row_key IS NOT NULL)`,
+      ([externalId, rowKey]) => {
+        if (externalId !== null) keys.externalIds.add(externalId);
+        if (rowKey !== null) keys.importRowKeys.add(rowKey);
+      },
     );
-  }
-
-  /** Streams rows into the staging table with COPY: the file is never whole in memory. */
-  stageStatementRows(tx: Tx, rows: AsyncIterable<StagedStatementRow>): Promise<void> {
-    return copyRows(tx, STAGING_TABLE, STAGING_COLUMNS, toCopyValues(rows));
-  }
-
-  /** Moves the staged rows into the reconciliation; repeats of stored rows are skipped. */
-  async insertStagedStatementEntries(
-    tx: Tx,
-    target: { tenantId: string; reconciliationId: string; accountId: string; currency: string; importId: string },
-  ): Promise<{ created: number; total: bigint }> {
-    const [row]: { created: string; total: string }[] = await tx.query(INSERT_STAGED_SQL, [
-      target.tenantId,
-      target.reconciliationId,
-      target.accountId,
-      target.importId,
-      target.currency,
-    ]);
-    return { created: Number(row.created), total: BigInt(row.total) };
-  }
-
-  /** True when any entry of the import is in an accepted match. */
-  async hasAcceptedEntries(tx: Tx, importEntity: ImportEntity): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      `SELECT 1 FROM statement_entries se
-         JOIN match_items mi ON mi.entry_id = se.id AND mi.active
-         JOIN matches m ON m.id = mi.match_id AND m.status = 'ACCEPTED'
-        WHERE se.import_id = $1 LIMIT 1`,
-      [importEntity.id],
-    );
-    return rows.length > 0;
+    return keys;
   }
 
   /**
-   * Removes the import's entries with every match that involved them (their other entries return
-   * to unmatched) and the discrepancies about them, then refreshes the reconciliation's counters
-   * and summary. The caller has checked that none is in an accepted match.
+   * Streams the file's rows straight into statement_entries with COPY, in the caller's
+   * transaction: one write per row, overlapping the reading of the file. The caller holds the
+   * reconciliation's lock (every writer of its entries takes it) and has removed the rows that
+   * repeat stored keys, so a unique violation here means the file repeats an externalId.
+   */
+  copyStatementEntries(tx: Tx, target: { tenantId: string; reconciliationId: string; accountId: string; importId: string }, rows: AsyncIterable<ImportedStatementRow>): Promise<void> {
+    return copyRows(tx, 'statement_entries', ENTRY_COLUMNS, entryValues(target, rows));
+  }
+
+  /**
+   * Why the import's entries cannot be removed, or null: removing them must lose no decision and
+   * no data. Refused when one of them is in a match a person or the auto-accept decided (accepted,
+   * rejected, unmatched, manual), in a discrepancy someone reviewed, or when a later import of the
+   * reconciliation counted rows as duplicates (they may be this import's, and would vanish with it).
+   */
+  async deletionBlocker(tx: Tx, importEntity: ImportEntity): Promise<string | null> {
+    const [decided]: { n: string }[] = await tx.query(
+      `SELECT count(*) AS n FROM statement_entries se
+         JOIN match_items mi ON mi.entry_id = se.id
+         JOIN matches m ON m.id = mi.match_id
+        WHERE se.import_id = $1 AND (m.method = 'MANUAL' OR m.status NOT IN ('SUGGESTED', 'SUPERSEDED'))`,
+      [importEntity.id],
+    );
+    if (Number(decided.n) > 0) return 'Some entries of this import are in matches that were accepted, rejected or made by hand; unmatch them first.';
+    const [reviewed]: { n: string }[] = await tx.query(
+      `SELECT count(*) AS n FROM discrepancies d
+        WHERE d.reconciliation_id = $2 AND (d.status <> 'OPEN' OR d.resolution <> 'PENDING')
+          AND d.statement_entry_ids && ARRAY(SELECT id FROM statement_entries WHERE import_id = $1)`,
+      [importEntity.id, importEntity.reconciliationId],
+    );
+    if (Number(reviewed.n) > 0) return 'Some entries of this import are in discrepancies that were reviewed or resolved.';
+    const [later]: { id: string }[] = await tx.query(
+      `SELECT id FROM imports WHERE reconciliation_id = $1 AND status = 'COMPLETED' AND id > $2 AND duplicates > 0 ORDER BY id LIMIT 1`,
+      [importEntity.reconciliationId, importEntity.id],
+    );
+    if (later) return `Import ${later.id}, uploaded later, counted rows as duplicates that may be this import's; delete it first.`;
+    return null;
+  }
+
+  /**
+   * Removes the import's entries with the matcher's proposals that involved them (their other
+   * entries return to unmatched) and the open discrepancies about them, then refreshes the
+   * reconciliation's counters and summary. The caller has checked deletionBlocker().
    */
   async deleteStatementEntries(tx: Tx, importEntity: ImportEntity, reconciliationCurrency: string): Promise<{ deleted: number }> {
     const reconciliationId = importEntity.reconciliationId as string;
@@ -174,12 +173,20 @@ export class ImportRepository {
   }
 }
 
-async function* toCopyValues(rows: AsyncIterable<StagedStatementRow>): AsyncGenerator<CopyValue[]> {
+async function* entryValues(
+  target: { tenantId: string; reconciliationId: string; accountId: string; importId: string },
+  rows: AsyncIterable<ImportedStatementRow>,
+): AsyncGenerator<CopyValue[]> {
+  const { tenantId, reconciliationId, accountId, importId } = target;
   for await (const row of rows) {
     yield [
       row.id,
-      row.line,
+      tenantId,
+      reconciliationId,
+      accountId,
+      importId,
       row.externalId,
+      row.importRowKey,
       row.amount,
       row.currency,
       row.entryDate,

@@ -88,6 +88,15 @@ export class LedgerEntryRepository {
     return { created, updated, unchanged: rows.length - result.length };
   }
 
+  /**
+   * Serialises the writers of one account's ledger until the transaction ends. A file is upserted
+   * in many batches, each sorted but not all together: without this lock a JSON upsert of the
+   * same externalIds could lock them in the other order and deadlock.
+   */
+  async lockLedger(tx: Tx, accountId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('ledger:' || $1, 0))`, [accountId]);
+  }
+
   findById(tenantId: string, id: string): Promise<LedgerEntryEntity | null> {
     return this.database.manager.getRepository(LedgerEntryEntity).findOneBy({ tenantId, id });
   }
