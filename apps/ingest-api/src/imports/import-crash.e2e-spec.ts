@@ -44,7 +44,7 @@ describe('API killed during an import (e2e, real processes)', () => {
   async function call(port: number, path: string, key: string, body: unknown): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return response.json();
+    return (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   }
 
   function upload(port: number, path: string, key: string, content: string): Promise<Response> {
