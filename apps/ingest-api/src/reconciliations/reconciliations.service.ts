@@ -55,9 +55,10 @@ export class ReconciliationsService {
   async create(request: FastifyRequest, body: CreateReconciliationDto): Promise<ReconciliationEntity> {
     const { tenantId } = apiKeyCaller(request);
     const inline = this.inlineEntries(body.statementEntries);
-    const messages: OutboxMessage[] = [];
-    const reconciliation = await this.database
-      .transaction(async (tx) => {
+    const { reconciliation, messages } = await this.database
+      // Concurrent creates of one period can deadlock in the exclusion constraint: the retry gets the 409.
+      .transactionRetrying(async (tx) => {
+        const messages: OutboxMessage[] = [];
         const account = await this.accounts.writableAccount(tx, tenantId, body.accountId);
         // An impossible date ('2026-02-30') passes the DTO's pattern: name the field it is in.
         for (const field of ['periodStart', 'periodEnd'] as const) {
@@ -87,7 +88,7 @@ export class ReconciliationsService {
           // Inline entries in AUTOMATIC mode are the whole statement: matching starts at once.
           if (created.mode === 'AUTOMATIC') messages.push(...(await this.startIfPossible(tx, created, request)));
         }
-        return created;
+        return { reconciliation: created, messages };
       })
       .catch((error: unknown) => {
         if (pgErrorCode(error) === PG_ERRORS.exclusionViolation && pgConstraint(error) === 'ex_reconciliations_period') {
