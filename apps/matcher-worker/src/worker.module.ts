@@ -12,6 +12,8 @@ export function matcherWorkerModule(settings: Settings): DynamicModule {
     name: 'matcher-worker',
     settings,
     queues: [QUEUES.matching],
+    // A pass writes millions of rows in single COPY statements: the request-sized default would cancel them.
+    statementTimeoutMs: settings.MATCHER_STATEMENT_TIMEOUT_MS,
     // Completion events go straight to the notifier's queue after commit (the relay covers a miss).
     imports: [OutboxModule.forRoot([QUEUES.matching, QUEUES.webhookDispatch])],
     providers: [MatchingRunService, matchingProcessorFor(settings), StalledRunSweeper],

@@ -79,6 +79,12 @@ export class Settings {
   @Min(1024)
   API_IMPORT_MAX_BYTES = 200 * 1024 * 1024;
 
+  /** Longest an import's transaction may take to write a file's rows (its COPY is one statement); 0 for no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  API_IMPORT_TIMEOUT_MS = 1_800_000;
+
   /** Where uploads are spooled while they are hashed and read (deleted afterwards); the OS temp directory when empty. */
   @IsString()
   API_IMPORT_SPOOL_DIR = '';
@@ -132,6 +138,12 @@ export class Settings {
   @IsInt()
   @Min(500)
   MATCHER_STALLED_INTERVAL_MS = 30_000;
+
+  /** Longest single SQL statement of a matching pass (bulk reads and COPY writes of millions of rows); 0 for no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MATCHER_STATEMENT_TIMEOUT_MS = 1_800_000;
 
   /** How often the matcher looks for PROCESSING runs whose job vanished, in milliseconds. */
   @Transform(toInt)

@@ -6,6 +6,8 @@ export interface DatabaseOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** Longest a single statement may run before Postgres cancels it (0: no limit). Default 60 s. */
+  statementTimeoutMs?: number;
 }
 
 /** The one place the database connection is described; synchronize is always off. */
@@ -26,7 +28,7 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
       application_name: options.applicationName ?? 'concilia',
       // Fail fast when Postgres is away: callers answer 503 instead of hanging.
       connectionTimeoutMillis: 5000,
-      statement_timeout: 60_000,
+      statement_timeout: options.statementTimeoutMs ?? 60_000,
     },
   };
 }

@@ -27,6 +27,8 @@ export interface Problem {
 
 /** Deadlock and serialization failures: nothing was written, a retry succeeds. */
 const CONFLICT_SQLSTATES = new Set(['40P01', '40001']);
+/** query_canceled: a statement ran past statement_timeout. */
+const STATEMENT_TIMEOUT = '57014';
 
 /** Fastify's own errors (body parsing, content types) by their `code`. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -53,6 +55,9 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 /** Turns anything thrown while handling a request into the problem the client receives. */
 export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof DomainError) return build(error.code, error.message, requestId, error.errors, error.details);
+  if (pgErrorCode(error) === STATEMENT_TIMEOUT) {
+    return build('service_unavailable', 'The database took too long to answer this request; nothing was written. Retry later.', requestId);
+  }
   if (CONFLICT_SQLSTATES.has(pgErrorCode(error) ?? '')) {
     return build('service_unavailable', 'A concurrent change conflicted with this request; retry it shortly with the same Idempotency-Key.', requestId);
   }

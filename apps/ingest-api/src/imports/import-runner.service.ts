@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Settings } from '@concilia/config';
 import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainError, type ErrorCode } from '@concilia/domain';
@@ -97,6 +98,7 @@ export class ImportRunner {
     private readonly events: EventRecorder,
     private readonly publisher: OutboxPublisher,
     private readonly audit: AuditService,
+    @Inject(Settings) private readonly settings: Settings,
   ) {}
 
   async run<P extends ImportPlan, L>(request: FastifyRequest, target: ImportTarget, upload: SpooledUpload, work: ImportWork<P, L>): Promise<ImportResult> {
@@ -118,6 +120,8 @@ export class ImportRunner {
   private async complete<P extends ImportPlan, L>(request: FastifyRequest, target: ImportTarget, upload: SpooledUpload, plan: P, work: ImportWork<P, L>): Promise<ImportResult> {
     const messages: OutboxMessage[] = [];
     const result = await this.database.transaction(async (tx): Promise<ImportResult> => {
+      // The file's rows go in one COPY statement: longer than any request's statement may take.
+      await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [String(this.settings.API_IMPORT_TIMEOUT_MS)]);
       const locked = await work.lock(tx);
       // Under the lock, an upload of the same file that finished meanwhile is visible: answer it.
       const original = await this.imports.findCompleted(ownerOf(target), upload.sha256, tx);

@@ -20,6 +20,8 @@ export interface WorkerAppOptions {
   queues: readonly string[];
   imports?: DynamicModule['imports'];
   providers?: Provider[];
+  /** Longest single statement of this worker (bulk passes need more than requests do); 60 s by default. */
+  statementTimeoutMs?: number;
   /** The app's own module, when it composes workerModule() itself. */
   module?: DynamicModule;
 }
@@ -32,7 +34,7 @@ export function workerModule(options: WorkerAppOptions): DynamicModule {
     imports: [
       SettingsModule.forRoot(settings),
       loggerModule(options.name, settings.LOG_LEVEL),
-      PersistenceModule.forRoot({ url: settings.DATABASE_URL, poolSize: settings.DATABASE_POOL_SIZE, applicationName: options.name }),
+      PersistenceModule.forRoot({ url: settings.DATABASE_URL, poolSize: settings.DATABASE_POOL_SIZE, applicationName: options.name, statementTimeoutMs: options.statementTimeoutMs }),
       RedisModule.forRoot({ url: settings.REDIS_URL, prefix: settings.REDIS_PREFIX }),
       BullModule.forRoot({ connection: bullConnection(settings.REDIS_URL), prefix: settings.REDIS_PREFIX }),
       BullModule.registerQueue(...options.queues.map((name) => ({ name }))),
