@@ -24,9 +24,6 @@ export function pgConstraint(error: unknown): string | undefined {
   return typeof constraint === 'string' ? constraint : undefined;
 }
 
-/** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
-const TRANSIENT_CONFLICTS = new Set(['40P01', '40001']);
-
 /** SQLSTATEs of a server that is going away or not accepting work: admin/crash shutdown, cannot connect now, idle-session timeout, too many clients. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
 
@@ -63,22 +60,6 @@ export class Database {
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('READ COMMITTED', work);
-  }
-
-  /**
-   * A transaction run again (up to `attempts` times) when Postgres aborted it as a deadlock or
-   * a serialization failure, which roll back everything: e.g. concurrent inserts that an
-   * exclusion constraint checks against each other deadlock, and the retry then sees the winner.
-   * The work must keep its effects inside the transaction, as it starts again from the top.
-   */
-  async transactionRetrying<T>(work: (tx: Tx) => Promise<T>, attempts = 3): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.transaction(work);
-      } catch (error) {
-        if (attempt >= attempts || !TRANSIENT_CONFLICTS.has(pgErrorCode(error) ?? '')) throw error;
-      }
-    }
   }
 
   async ping(): Promise<void> {

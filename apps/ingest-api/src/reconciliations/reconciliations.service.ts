@@ -56,10 +56,10 @@ export class ReconciliationsService {
     const { tenantId } = apiKeyCaller(request);
     const inline = this.inlineEntries(body.statementEntries);
     const { reconciliation, messages } = await this.database
-      // Concurrent creates of one period can deadlock in the exclusion constraint: the retry gets the 409.
-      .transactionRetrying(async (tx) => {
+      .transaction(async (tx) => {
         const messages: OutboxMessage[] = [];
         const account = await this.accounts.writableAccount(tx, tenantId, body.accountId);
+        await this.reconciliations.lockPeriods(tx, account.id);
         // An impossible date ('2026-02-30') passes the DTO's pattern: name the field it is in.
         for (const field of ['periodStart', 'periodEnd'] as const) {
           if (!isCalendarDate(body[field])) throw DomainError.field('period_invalid', field, 'must be a calendar date (YYYY-MM-DD)');

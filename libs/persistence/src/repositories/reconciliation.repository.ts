@@ -36,6 +36,15 @@ export interface ReconciliationFilters {
 export class ReconciliationRepository {
   constructor(private readonly database: Database) {}
 
+  /**
+   * Serialises the creation of an account's reconciliations until the transaction ends. Concurrent
+   * inserts that the period exclusion constraint checks against each other wait on one another
+   * and deadlock; one at a time, the second sees the first and gets the constraint's violation.
+   */
+  async lockPeriods(tx: Tx, accountId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('periods:' || $1, 0))`, [accountId]);
+  }
+
   async insert(tx: Tx, reconciliation: NewReconciliation): Promise<ReconciliationEntity> {
     const repository = tx.getRepository(ReconciliationEntity);
     return repository.save(repository.create({ ...reconciliation, status: 'PENDING' }));
