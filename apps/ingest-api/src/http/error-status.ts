@@ -11,8 +11,6 @@ export function errorStatus(code: ErrorCode): { status: number; title: string } 
       return { status: 413, title: 'File too large' };
     case 'file_not_text':
       return { status: 422, title: 'Not a statement file' };
-    case 'format_unrecognized':
-      return { status: 422, title: 'Unrecognised file format' };
     case 'encoding_invalid':
       return { status: 422, title: 'Invalid text encoding' };
     case 'csv_malformed':

@@ -13,7 +13,7 @@ import {
   type Tx,
 } from '@concilia/persistence';
 import { EventRecorder, OutboxPublisher } from '@concilia/platform';
-import type { CsvProfile, StatementFormat } from '@concilia/statement-files';
+import { type CsvProfile, FILE_ERROR_CODES, type StatementFormat } from '@concilia/statement-files';
 import { AuditService } from '../audit/audit.service';
 import { apiKeyCaller } from '../http/request-context';
 import { presentImportEvent } from './import.presenter';
@@ -66,21 +66,13 @@ export interface ImportResult {
 
 /** Problems with the file's content: the attempt is kept as a FAILED import and `import.failed` is sent. */
 const FILE_FAILURE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ...FILE_ERROR_CODES,
   'file_not_text',
-  'format_unrecognized',
-  'encoding_invalid',
-  'csv_malformed',
-  'csv_header_invalid',
-  'xml_dtd_forbidden',
-  'xml_malformed',
-  'unsupported_message_type',
-  'mt940_malformed',
   'balance_mismatch',
   'statement_account_mismatch',
   'statement_repeated',
   'import_rows_invalid',
   'ledger_entry_locked',
-  'duplicate_external_id',
 ]);
 
 const ERRORS_IN_EVENT = 10;

@@ -55,7 +55,6 @@ export const ERROR_CODES = [
   'file_missing',
   'file_too_large',
   'file_not_text',
-  'format_unrecognized',
   'encoding_invalid',
   'csv_malformed',
   'csv_header_invalid',

@@ -4,6 +4,7 @@ import { ImportEntity, ImportProfileEntity } from '../entities';
 import { copyOut, copyRows, type CopyValue, sqlLiteral } from './copy-rows';
 import { type Page, type PageRequest, toPage } from './pagination';
 import { textArrayLiteral } from './sql-literals';
+import type { StatementEntryRow } from './statement-entry.repository';
 import { refreshSummary } from './summary';
 
 export type NewImport = Pick<
@@ -18,21 +19,9 @@ export type ImportChanges = Partial<Pick<ImportEntity, 'status' | 'imported' | '
 export type ImportOwner = { side: 'STATEMENT'; reconciliationId: string } | { side: 'LEDGER'; accountId: string };
 
 /** A statement row read from a file, checked against the stored keys, ready for COPY. */
-export interface ImportedStatementRow {
-  id: string;
-  externalId: string | null;
+export interface ImportedStatementRow extends StatementEntryRow {
   /** For rows without an externalId: content fingerprint and occurrence in the file (see StatementEntryEntity.importRowKey). */
   importRowKey: string | null;
-  amount: bigint;
-  currency: string;
-  entryDate: string;
-  valueDate: string | null;
-  releaseType: string | null;
-  refs: string[];
-  description: string | null;
-  status: string | null;
-  counterparty: string | null;
-  metadata: Record<string, unknown> | null;
 }
 
 const ENTRY_COLUMNS = [
