@@ -7,7 +7,8 @@ import {
   MatchingRepository,
   OutboxRepository,
   ReconciliationRepository,
-  computeSummary,
+  storedResultCounts,
+  summaryOf,
   type OutboxMessage,
   type ReconciliationEntity,
   type MatchingRulesEntity,
@@ -15,6 +16,7 @@ import {
 import { EventRecorder, OutboxPublisher } from '@concilia/platform';
 import { JOB_NAMES, matchJobId, QUEUES, type MatchReconciliationPayload } from '@concilia/queue-contracts';
 import { finalStatus, toResultRows } from './match-results';
+import { entryTotalsAfterPass, withPassResults } from './pass-summary';
 
 export type RunOutcome = 'completed' | 'follow_up' | 'stale' | 'fenced_out';
 
@@ -55,12 +57,13 @@ export class MatchingRunService {
     const timings = new StageTimer();
     const from = addDays(reconciliation.periodStart, -rules.dateWindowDays);
     const to = addDays(reconciliation.periodEnd, rules.dateWindowDays);
-    const [statement, ledger, kept, rejected] = await Promise.all([
+    const [statementRead, ledger, kept, rejected] = await Promise.all([
       this.matching.statementItems(reconciliation.id),
       this.matching.ledgerItems(reconciliation.accountId, reconciliation.id, from, to),
       this.matching.keptMatchEntries(reconciliation.id),
       this.matching.rejectedPairs(reconciliation.id),
     ]);
+    const statement = statementRead.open;
     timings.lap('readMs');
     await this.progress(job, onProgress, 'matching', { statementEntries: statement.length, ledgerEntries: ledger.length });
     const result = matchEntries({ statement, ledger, rules, lockedStatementIds: kept.statementIds, lockedLedgerIds: kept.ledgerIds, rejectedPairs: rejected });
@@ -75,13 +78,15 @@ export class MatchingRunService {
       if (!current) return { outcome: 'fenced_out' as const, messages: [] };
       const scope = { tenantId: job.tenantId, reconciliationId: current.id, accountId: current.accountId, runId };
       await this.matching.supersedeOwnProposals(tx, current.id);
+      const keptResults = await storedResultCounts(tx, current.id);
       timings.lap('supersedeMs');
       await this.matching.insertMatches(tx, scope, rows.matches);
       timings.lap('writeMatchesMs');
       await this.matching.insertDiscrepancies(tx, scope, rows.discrepancies);
       await this.matching.insertSettlements(tx, scope, rows.settlements);
       timings.lap('writeOthersMs');
-      const computed = await computeSummary(tx, current.id);
+      const totals = entryTotalsAfterPass(current.currency, { statement, closedStatement: statementRead.closed, ledger }, kept, rows.matches);
+      const computed = summaryOf(current.currency, totals, withPassResults(keptResults, rows.matches, rows.discrepancies));
       timings.lap('summaryMs');
       const summary = computed.summary;
       await this.matching.finishRun(tx, runId, 'SUCCEEDED', { ...result.stats, matches: rows.matches.length, discrepancies: rows.discrepancies.length, ...timings.laps }, null);

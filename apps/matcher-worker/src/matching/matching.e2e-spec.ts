@@ -1,3 +1,4 @@
+import { Database, computeSummary } from '@concilia/persistence';
 import { seedLedgerEntries, seedReconciliation, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
 import { startMatcher, type MatcherHarness } from '../testing/matcher.harness';
 import { MatchingRunService } from './matching-run.service';
@@ -162,6 +163,44 @@ describe('matcher-worker (e2e)', () => {
       [statement[3], ledger[1]],
     );
     expect(pairs).toHaveLength(0);
+  });
+
+  it('writes the same summary as one recomputed from the stored rows, across kept, rejected, closed, foreign and held entries', async () => {
+    const { target, statement } = await seedMarketplaceMonth();
+    const runs = m.app.get(MatchingRunService);
+    const job = { schemaVersion: 1 as const, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId };
+    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    // A person rejects the amount/date match and closes the orphan; a reviewed discrepancy stays.
+    const [byAmount] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'AMOUNT_DATE'`, [target.reconciliationId]);
+    await m.db.query(`UPDATE matches SET status = 'REJECTED' WHERE id = $1`, [byAmount.id]);
+    await m.db.query(`UPDATE match_items SET active = false WHERE match_id = $1`, [byAmount.id]);
+    await m.db.query(`UPDATE statement_entries SET closed_at = now(), closed_reason = 'test' WHERE id = $1`, [statement[4]]);
+    await m.db.query(`UPDATE discrepancies SET resolution = 'IGNORED', status = 'CLOSED' WHERE reconciliation_id = $1 AND type = 'MISSING_STATEMENT_ENTRY'`, [target.reconciliationId]);
+    // New entries: a repeat, one in another currency, a pair outside the tolerance, and a ledger entry another reconciliation holds.
+    await seedStatementEntries(m.db, target, [
+      { amount: 5000n, date: '2026-01-11', description: 'order two' },
+      { amount: 4200n, currency: 'USD', date: '2026-01-12' },
+      { amount: 9900n, date: '2026-01-25', references: ['PED-9'] },
+    ]);
+    const [held] = await seedLedgerEntries(m.db, target, [
+      { externalId: 'PED-8', amount: 300n, date: '2026-01-26' },
+      { externalId: 'PED-9', amount: 9000n, date: '2026-01-25', references: ['PED-9'] },
+    ]);
+    const other = await seedReconciliation(m.db);
+    await m.db.query(`INSERT INTO matches (id, tenant_id, reconciliation_id, method, rule, status, confidence, currency, statement_total, ledger_total, difference, explanation)
+                      VALUES (gen_random_uuid(), $1, $2, 'MANUAL', 'MANUAL', 'ACCEPTED', 100, 'BRL', 300, 300, 0, '[]')`, [other.tenantId, other.reconciliationId]);
+    await m.db.query(`INSERT INTO match_items (match_id, entry_id, side, tenant_id, reconciliation_id) SELECT id, $1, 'LEDGER', tenant_id, reconciliation_id FROM matches WHERE reconciliation_id = $2`, [held, other.reconciliationId]);
+
+    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
+    const recomputed = await m.app.get(Database).transaction((tx) => computeSummary(tx, target.reconciliationId));
+    expect(stored.summary).toEqual(recomputed.summary);
+    expect(stored.summary).toMatchObject({
+      statementEntries: { count: 8 },
+      ledgerEntries: { count: 4 },
+      amountMismatch: { count: 1, amount: '9.00' },
+      discrepancies: { ignored: 1 },
+    });
   });
 
   it('re-queues a PROCESSING run whose job vanished (Redis flushed), and the run ends', async () => {

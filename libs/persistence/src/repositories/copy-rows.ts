@@ -63,7 +63,15 @@ export function fromCopyText(field: string): string | null {
  * millions of rows (no per-row protocol messages, no intermediate row objects). The query is
  * inlined, so callers must only interpolate values they validated (uuids, dates).
  */
-export async function copyOut(source: Database | Tx, query: string, onRow: (fields: (string | null)[]) => void): Promise<void> {
+export function copyOut(source: Database | Tx, query: string, onRow: (fields: (string | null)[]) => void): Promise<void> {
+  return copyOutText(source, query, (fields) => onRow(fields.map(fromCopyText)));
+}
+
+/**
+ * copyOut without decoding: each field as COPY's text format writes it (`\N` for NULL,
+ * backslash escapes). For bulk readers that decode only the fields that can hold escapes.
+ */
+export async function copyOutText(source: Database | Tx, query: string, onRow: (fields: string[]) => void): Promise<void> {
   // Inside a transaction, read on its connection (and under its locks); otherwise borrow one.
   const inTransaction = !(source instanceof Database);
   const runner = inTransaction ? source.queryRunner : source.dataSource.createQueryRunner();
@@ -71,14 +79,18 @@ export async function copyOut(source: Database | Tx, query: string, onRow: (fiel
   try {
     const client = (await runner.connect()) as PoolClient;
     const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+    // Each chunk holds whole rows (one CopyData message per row), so no UTF-8 sequence is split.
     let pending = '';
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const text = pending + chunk.toString('utf8');
-      const lines = text.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) onRow(line.split('\t').map(fromCopyText));
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        onRow(text.slice(start, end).split('\t'));
+        start = end + 1;
+      }
+      pending = text.slice(start);
     }
-    if (pending.length > 0) onRow(pending.split('\t').map(fromCopyText));
+    if (pending.length > 0) onRow(pending.split('\t'));
   } finally {
     if (!inTransaction) await runner.release();
   }

@@ -1,11 +1,17 @@
 import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
-import { copyOut, copyRows, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
+import { copyOutText, copyRows, fromCopyText, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
 export type StatementItemRow = StatementItem;
 export type LedgerItemRow = LedgerItem;
+
+/** A statement entry a person set aside: counted in the summary, never matched. */
+export interface ClosedEntry {
+  amount: bigint;
+  currency: string;
+}
 
 export interface KeptMatches {
   statementIds: Set<string>;
@@ -65,23 +71,42 @@ export interface RunScope {
 export class MatchingRepository {
   constructor(private readonly database: Database) {}
 
-  /** The reconciliation's statement entries, minus those a person set aside (closed). In id order: the engine then skips its own sort. */
-  async statementItems(reconciliationId: string): Promise<StatementItemRow[]> {
-    const items: StatementItemRow[] = [];
-    await copyOut(
+  /**
+   * The reconciliation's statement entries in id order (the engine then skips its own sort):
+   * those a person set aside (closed) apart, as amounts only, for the summary.
+   */
+  async statementItems(reconciliationId: string): Promise<{ open: StatementItemRow[]; closed: ClosedEntry[] }> {
+    const open: StatementItemRow[] = [];
+    const closed: ClosedEntry[] = [];
+    const text = new TextInterner();
+    await copyOutText(
       this.database,
-      `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), array_to_json(refs), external_id, description, status, release_type
-         FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')} AND closed_at IS NULL ORDER BY id`,
-      ([id, amount, currency, date, refs, externalId, description, status, releaseType]) =>
-        items.push({ id: id as string, amount: BigInt(amount as string), currency: currency as string, date: date as string, references: JSON.parse(refs as string) as string[], externalId, description, status, releaseType }),
-    );
-    return items;
+      `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), array_to_json(refs), external_id, description, status, release_type, closed_at IS NOT NULL
+         FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')} ORDER BY id`,
+      ([id, amount, currency, date, refs, externalId, description, status, releaseType, isClosed]) => {
+        if (isClosed === 't') closed.push({ amount: BigInt(amount), currency: text.intern(currency) });
+        else
+          open.push({
+            id,
+            amount: BigInt(amount),
+            currency: text.intern(currency),
+            date: text.intern(date),
+            references: referencesOf(refs),
+            externalId: fromCopyText(externalId),
+            description: fromCopyText(description),
+            status: text.internNullable(status),
+            releaseType: text.internNullable(releaseType),
+          });
+      },
+   );
+    return { open, closed };
   }
 
   /** The account's ledger entries dated in [from, to], minus those held by an active match of another reconciliation; in id order. */
   async ledgerItems(accountId: string, reconciliationId: string, from: string, to: string): Promise<LedgerItemRow[]> {
     const items: LedgerItemRow[] = [];
-    await copyOut(
+    const text = new TextInterner();
+    await copyOutText(
       this.database,
       `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), array_to_json(le.refs), le.external_id, le.description, le.status, le.kind
          FROM ledger_entries le
@@ -89,8 +114,18 @@ export class MatchingRepository {
           AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
         ORDER BY le.id`,
       ([id, amount, currency, date, refs, externalId, description, status, kind]) =>
-        items.push({ id: id as string, amount: BigInt(amount as string), currency: currency as string, date: date as string, references: JSON.parse(refs as string) as string[], externalId: externalId as string, description, status, kind: kind as string }),
-    );
+        items.push({
+          id,
+          amount: BigInt(amount),
+          currency: text.intern(currency),
+          date: text.intern(date),
+          references: referencesOf(refs),
+          externalId: fromCopyText(externalId) as string,
+          description: fromCopyText(description),
+          status: text.internNullable(status),
+          kind: text.internNullable(kind) as string,
+        }),
+   );
     return items;
   }
 
@@ -100,7 +135,7 @@ export class MatchingRepository {
       `SELECT mi.entry_id, mi.side FROM match_items mi JOIN matches m ON m.id = mi.match_id
         WHERE m.reconciliation_id = $1 AND mi.active AND (m.status = 'ACCEPTED' OR m.method = 'MANUAL')`,
       [reconciliationId],
-    );
+   );
     const kept: KeptMatches = { statementIds: new Set(), ledgerIds: new Set() };
     for (const row of rows) (row.side === 'STATEMENT' ? kept.statementIds : kept.ledgerIds).add(row.entry_id);
     return kept;
@@ -115,7 +150,7 @@ export class MatchingRepository {
          JOIN match_items l ON l.match_id = m.id AND l.side = 'LEDGER'
         WHERE m.reconciliation_id = $1 AND m.status = 'REJECTED'`,
       [reconciliationId],
-    );
+   );
     return new Set(rows.map((row) => row.pair));
   }
 
@@ -127,7 +162,7 @@ export class MatchingRepository {
        ON CONFLICT (reconciliation_id, run_version) DO UPDATE SET attempts = matching_runs.attempts + 1, started_at = now(), status = 'RUNNING'
        RETURNING id`,
       [scope.id, scope.tenantId, scope.reconciliationId, scope.runVersion, JSON.stringify(scope.rulesSnapshot)],
-    );
+   );
     return rows[0].id;
   }
 
@@ -150,13 +185,13 @@ export class MatchingRepository {
          UPDATE matches SET status = 'SUPERSEDED' WHERE reconciliation_id = $1 AND method = 'AUTO' AND status = 'SUGGESTED' RETURNING id)
        UPDATE match_items SET active = false WHERE match_id IN (SELECT id FROM superseded)`,
       [reconciliationId],
-    );
+   );
     await tx.query(
       `DELETE FROM discrepancies d
         WHERE d.reconciliation_id = $1 AND d.run_id IS NOT NULL AND d.status = 'OPEN' AND d.resolution = 'PENDING'
           AND (d.match_id IS NULL OR EXISTS (SELECT 1 FROM matches m WHERE m.id = d.match_id AND m.status NOT IN ('ACCEPTED', 'SUGGESTED')))`,
       [reconciliationId],
-    );
+   );
   }
 
   async insertMatches(tx: Tx, scope: RunScope, matches: NewMatch[]): Promise<void> {
@@ -166,7 +201,7 @@ export class MatchingRepository {
       'matches',
       ['id', 'tenant_id', 'reconciliation_id', 'run_id', 'method', 'rule', 'status', 'confidence', 'currency', 'statement_total', 'ledger_total', 'difference', 'explanation', 'note'],
       matches.map((m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, JSON.stringify(m.explanation), m.note]),
-    );
+   );
     await copyRows(tx, 'match_items', ['match_id', 'entry_id', 'side', 'tenant_id', 'reconciliation_id'], matchItems(scope, matches));
   }
 
@@ -190,7 +225,7 @@ export class MatchingRepository {
         uuidArrayLiteral(d.ledgerEntryIds),
         d.detail,
       ]),
-    );
+   );
   }
 
   /** Settlements of accepted matches; a pass never writes one twice (one per match and ledger entry). */
@@ -201,7 +236,7 @@ export class MatchingRepository {
       'settlements',
       ['id', 'tenant_id', 'account_id', 'reconciliation_id', 'match_id', 'ledger_entry_id', 'currency', 'expected_amount', 'received_amount', 'difference', 'breakdown'],
       settlements.map((x) => [x.id, scope.tenantId, scope.accountId, scope.reconciliationId, x.matchId, x.ledgerEntryId, x.currency, x.expectedAmount, x.receivedAmount, x.difference, JSON.stringify(x.breakdown)]),
-    );
+   );
   }
 
 }
@@ -222,7 +257,7 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
             count(*) FILTER (WHERE status = 'SUGGESTED') AS suggested
        FROM matches WHERE reconciliation_id = $1`,
     [reconciliationId],
-  );
+ );
   const [discrepancies]: { amount_mismatch: string; amount_mismatch_amount: string; status_mismatch: string; open: string; resolved: string; ignored: string }[] =
     await tx.query(
       `SELECT count(*) FILTER (WHERE type = 'AMOUNT_MISMATCH') AS amount_mismatch,
@@ -233,7 +268,7 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
               count(*) FILTER (WHERE resolution = 'IGNORED') AS ignored
          FROM discrepancies WHERE reconciliation_id = $1`,
       [reconciliationId],
-    );
+   );
   return {
     accepted: { count: Number(matches.accepted), amount: BigInt(matches.accepted_amount) },
     suggested: Number(matches.suggested),
@@ -247,5 +282,33 @@ function* matchItems(scope: RunScope, matches: readonly NewMatch[]): Generator<C
   for (const match of matches) {
     for (const id of match.statementIds) yield [match.id, id, 'STATEMENT', scope.tenantId, scope.reconciliationId];
     for (const id of match.ledgerIds) yield [match.id, id, 'LEDGER', scope.tenantId, scope.reconciliationId];
+  }
+}
+
+const NO_REFERENCES: readonly string[] = Object.freeze([]);
+
+/** A refs column read as JSON; most entries have none and share one frozen empty list. */
+function referencesOf(json: string): string[] {
+  return json === '[]' ? (NO_REFERENCES as string[]) : (JSON.parse(fromCopyText(json) as string) as string[]);
+}
+
+/**
+ * One string per distinct value of a column with few values (currencies, dates, statuses,
+ * kinds): a million entries then hold a handful of strings, not a million copies.
+ */
+class TextInterner {
+  private readonly seen = new Map<string, string>();
+
+  intern(value: string): string {
+    const known = this.seen.get(value);
+    if (known !== undefined) return known;
+    if (this.seen.size < 100_000) this.seen.set(value, value);
+    return value;
+  }
+
+  /** A COPY text field that may be NULL or escaped. */
+  internNullable(field: string): string | null {
+    if (field === '\\N') return null;
+    return this.intern(fromCopyText(field) as string);
   }
 }

@@ -1,6 +1,6 @@
 import { formatAmount } from '@concilia/domain';
 import type { Tx } from '../database';
-import { storedResultCounts } from './matching.repository';
+import { storedResultCounts, type StoredResultCounts } from './matching.repository';
 
 export interface ComputedSummary {
   /** The `summary` object of API.md (amounts as decimal strings in the reconciliation's currency). */
@@ -16,6 +16,19 @@ export interface ComputedSummary {
  * entries a person set aside (closed) are not unmatched; ledger entries count when dated within the period widened by the account's date window and not held
  * by another reconciliation's active match. Amounts in other currencies are counted, not summed.
  */
+/** Counts and sums of both sides' entries; amounts in minor units of the reconciliation's currency. */
+export interface EntryTotals {
+  statement: SideTotals;
+  ledger: SideTotals;
+}
+
+export interface SideTotals {
+  count: number;
+  amount: bigint;
+  unmatched: number;
+  unmatchedAmount: bigint;
+}
+
 export async function computeSummary(tx: Tx, reconciliationId: string): Promise<ComputedSummary> {
   const [row]: {
     currency: string;
@@ -52,23 +65,33 @@ export async function computeSummary(tx: Tx, reconciliationId: string): Promise<
             (SELECT coalesce(sum(amount) FILTER (WHERE unmatched AND same_currency), 0) FROM l)::text AS ledger_unmatched_amount`,
     [reconciliationId],
   );
-  const stored = await storedResultCounts(tx, reconciliationId);
-  const money = (minor: string | bigint) => formatAmount(BigInt(minor), row.currency);
-  const unmatchedStatement = Number(row.statement_unmatched);
-  const unmatchedLedger = Number(row.ledger_unmatched);
+  const totals: EntryTotals = {
+    statement: { count: Number(row.statement_count), amount: BigInt(row.statement_amount), unmatched: Number(row.statement_unmatched), unmatchedAmount: BigInt(row.statement_unmatched_amount) },
+    ledger: { count: Number(row.ledger_count), amount: BigInt(row.ledger_amount), unmatched: Number(row.ledger_unmatched), unmatchedAmount: BigInt(row.ledger_unmatched_amount) },
+  };
+  return summaryOf(row.currency, totals, await storedResultCounts(tx, reconciliationId));
+}
+
+/**
+ * The summary from its parts: the entry totals and the counts of stored results. A matching
+ * pass computes both from what it read and wrote (computeSummary's anti-joins over millions of
+ * entries cost more than the pass); review actions recompute them from the database.
+ */
+export function summaryOf(currency: string, totals: EntryTotals, stored: StoredResultCounts): ComputedSummary {
+  const money = (minor: bigint) => formatAmount(minor, currency);
   return {
     summary: {
-      statementEntries: { count: Number(row.statement_count), amount: money(row.statement_amount) },
-      ledgerEntries: { count: Number(row.ledger_count), amount: money(row.ledger_amount) },
+      statementEntries: { count: totals.statement.count, amount: money(totals.statement.amount) },
+      ledgerEntries: { count: totals.ledger.count, amount: money(totals.ledger.amount) },
       matched: { count: stored.accepted.count, amount: money(stored.accepted.amount) },
       suggested: { count: stored.suggested },
       amountMismatch: { count: stored.amountMismatch.count, amount: money(stored.amountMismatch.amount) },
       statusMismatch: { count: stored.statusMismatch },
-      unmatchedStatement: { count: unmatchedStatement, amount: money(row.statement_unmatched_amount) },
-      unmatchedLedger: { count: unmatchedLedger, amount: money(row.ledger_unmatched_amount) },
+      unmatchedStatement: { count: totals.statement.unmatched, amount: money(totals.statement.unmatchedAmount) },
+      unmatchedLedger: { count: totals.ledger.unmatched, amount: money(totals.ledger.unmatchedAmount) },
       discrepancies: stored.discrepancies,
     },
-    unmatched: unmatchedStatement + unmatchedLedger,
+    unmatched: totals.statement.unmatched + totals.ledger.unmatched,
     suggested: stored.suggested,
     openDiscrepancies: stored.discrepancies.open,
   };
