@@ -40,9 +40,12 @@ export function toResultRows(
     ledgerEntryIds: discrepancy.ledgerIds,
     detail: discrepancy.detail,
   }));
-  const settlements = result.matches.flatMap((match, index) =>
-    match.status === 'ACCEPTED' ? settlementsOf(match, statement, ledger).map((draft) => ({ ...draft, id: uuidv7(), matchId: matches[index].id })) : [],
-  );
+  const settlements: NewSettlement[] = [];
+  for (let index = 0; index < result.matches.length; index++) {
+    const match = result.matches[index];
+    if (match.status !== 'ACCEPTED') continue;
+    for (const draft of settlementsOf(match, statement, ledger)) settlements.push(Object.assign(draft, { id: uuidv7(), matchId: matches[index].id }));
+  }
   return { matches, discrepancies, settlements };
 }
 

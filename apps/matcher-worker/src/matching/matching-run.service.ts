@@ -85,7 +85,7 @@ export class MatchingRunService {
       await this.matching.insertDiscrepancies(tx, scope, rows.discrepancies);
       await this.matching.insertSettlements(tx, scope, rows.settlements);
       timings.lap('writeOthersMs');
-      const totals = entryTotalsAfterPass(current.currency, { statement, closedStatement: statementRead.closed, ledger }, kept, rows.matches);
+      const totals = entryTotalsAfterPass(current.currency, { statement, closedStatement: statementRead.closed, ledger, outsideMatches: result.outsideMatches });
       const computed = summaryOf(current.currency, totals, withPassResults(keptResults, rows.matches, rows.discrepancies));
       timings.lap('summaryMs');
       const summary = computed.summary;

@@ -1,16 +1,16 @@
-import type { ClosedEntry, EntryTotals, KeptMatches, NewDiscrepancy, NewMatch, SideTotals, StoredResultCounts } from '@concilia/persistence';
+import type { ClosedEntry, EntryTotals, NewDiscrepancy, NewMatch, SideTotals, StoredResultCounts } from '@concilia/persistence';
 
 interface Entry {
-  id: string;
   amount: bigint;
   currency: string;
 }
 
-/** What a pass read: the entries it matched, and the statement entries a person set aside. */
+/** What a pass read and left: the entries it matched, the statement entries a person set aside, the entries no active match holds. */
 export interface PassEntries {
   statement: readonly Entry[];
   closedStatement: readonly ClosedEntry[];
   ledger: readonly Entry[];
+  outsideMatches: { statement: readonly Entry[]; ledger: readonly Entry[] };
 }
 
 /**
@@ -21,32 +21,24 @@ export interface PassEntries {
  * is what the pass read: the window-widened period, minus entries other reconciliations hold.
  * Entries that arrive during the pass set rematch_requested, so the next pass counts them.
  */
-export function entryTotalsAfterPass(currency: string, read: PassEntries, kept: KeptMatches, matches: readonly Pick<NewMatch, 'statementIds' | 'ledgerIds'>[]): EntryTotals {
-  const matchedStatement = new Set<string>();
-  const matchedLedger = new Set<string>();
-  for (const match of matches) {
-    for (const id of match.statementIds) matchedStatement.add(id);
-    for (const id of match.ledgerIds) matchedLedger.add(id);
-  }
-  const statement = sideTotals(currency, read.statement, (id) => kept.statementIds.has(id) || matchedStatement.has(id));
+export function entryTotalsAfterPass(currency: string, read: PassEntries): EntryTotals {
+  const statement = sideTotals(currency, read.statement, read.outsideMatches.statement);
   for (const entry of read.closedStatement) {
     statement.count++;
     if (entry.currency === currency) statement.amount += entry.amount;
   }
-  const ledger = sideTotals(currency, read.ledger, (id) => kept.ledgerIds.has(id) || matchedLedger.has(id));
-  return { statement, ledger };
+  return { statement, ledger: sideTotals(currency, read.ledger, read.outsideMatches.ledger) };
 }
 
-function sideTotals(currency: string, entries: readonly Entry[], inActiveMatch: (id: string) => boolean): SideTotals {
-  const totals: SideTotals = { count: entries.length, amount: 0n, unmatched: 0, unmatchedAmount: 0n };
-  for (const entry of entries) {
-    const sameCurrency = entry.currency === currency;
-    if (sameCurrency) totals.amount += entry.amount;
-    if (inActiveMatch(entry.id)) continue;
-    totals.unmatched++;
-    if (sameCurrency) totals.unmatchedAmount += entry.amount;
-  }
-  return totals;
+function sideTotals(currency: string, entries: readonly Entry[], unmatched: readonly Entry[]): SideTotals {
+  return { count: entries.length, amount: sumOf(currency, entries), unmatched: unmatched.length, unmatchedAmount: sumOf(currency, unmatched) };
+}
+
+/** The amounts in `currency` added up; the others are counted elsewhere, never summed. */
+function sumOf(currency: string, entries: readonly Entry[]): bigint {
+  let total = 0n;
+  for (const entry of entries) if (entry.currency === currency) total += entry.amount;
+  return total;
 }
 
 /** The stored result counts once the pass's matches and discrepancies are written beside what was kept. */

@@ -181,6 +181,14 @@ function checkInvariants(inputValue: MatchingInput, result: MatchingResult): voi
   // every non-locked entry in exactly one place; locked ones nowhere
   for (const item of inputValue.statement) expect(placesS.get(item.id)?.length ?? 0).toBe(lockedS.has(item.id) ? 0 : 1);
   for (const item of inputValue.ledger) expect(placesL.get(item.id)?.length ?? 0).toBe(lockedL.has(item.id) ? 0 : 1);
+  // outside any match: every non-locked entry no proposed match holds, in id order
+  const outside = (items: readonly { id: string }[], places: Map<string, string[]>) =>
+    items
+      .map((item) => item.id)
+      .filter((id) => places.has(id) && !(places.get(id) ?? [])[0].startsWith('match '))
+      .sort();
+  expect(result.outsideMatches.statement.map((item) => item.id)).toEqual(outside(inputValue.statement, placesS));
+  expect(result.outsideMatches.ledger.map((item) => item.id)).toEqual(outside(inputValue.ledger, placesL));
   // stats agree with the matches
   for (const rule of ['REFERENCE', 'AMOUNT_DATE', 'AGGREGATE'] as const) {
     const ofRule = result.matches.filter((m) => m.rule === rule);

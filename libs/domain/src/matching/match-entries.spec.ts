@@ -136,6 +136,7 @@ describe('matchEntries: the outcome', () => {
       discrepancies: [],
       unmatchedStatementIds: [],
       unmatchedLedgerIds: [],
+      outsideMatches: { statement: [], ledger: [] },
       stats: {
         REFERENCE: { matches: 0, statementEntries: 0, ledgerEntries: 0 },
         AMOUNT_DATE: { matches: 0, statementEntries: 0, ledgerEntries: 0 },

@@ -2,8 +2,8 @@ import { runAggregateStrategy } from './aggregate.strategy';
 import { runAmountDateStrategy } from './amount-date.strategy';
 import { outcomeDiscrepancies } from './discrepancies';
 import { detectDuplicates } from './duplicate-detection';
-import { createContext } from './matching-context';
-import type { MatchingInput, MatchingResult } from './matching.types';
+import { createContext, LOCKED, MATCHED, type MatchingContext } from './matching-context';
+import type { LedgerItem, MatchingInput, MatchingResult, StatementItem } from './matching.types';
 import { runReferenceStrategy } from './reference.strategy';
 
 /**
@@ -28,5 +28,13 @@ export function matchEntries(input: MatchingInput): MatchingResult {
   const rest = outcomeDiscrepancies(ctx, unmatchedStatementIds, unmatchedLedgerIds);
   const discrepancies = ctx.discrepancies;
   for (let i = 0; i < rest.length; i++) discrepancies.push(rest[i]);
-  return { matches: ctx.matches, discrepancies, unmatchedStatementIds, unmatchedLedgerIds, stats: ctx.stats };
+  return { matches: ctx.matches, discrepancies, unmatchedStatementIds, unmatchedLedgerIds, outsideMatches: outsideMatches(ctx), stats: ctx.stats };
+}
+
+function outsideMatches(ctx: MatchingContext): MatchingResult['outsideMatches'] {
+  const statement: StatementItem[] = [];
+  const ledger: LedgerItem[] = [];
+  for (let s = 0; s < ctx.nS; s++) if (ctx.sState[s] !== MATCHED && ctx.sState[s] !== LOCKED) statement.push(ctx.statement[s]);
+  for (let l = 0; l < ctx.nL; l++) if (ctx.lState[l] !== MATCHED && ctx.lState[l] !== LOCKED) ledger.push(ctx.ledger[l]);
+  return { statement, ledger };
 }

@@ -105,5 +105,11 @@ export interface MatchingResult {
   discrepancies: ProposedDiscrepancy[];
   unmatchedStatementIds: string[];
   unmatchedLedgerIds: string[];
+  /**
+   * Every entry that no active match holds once the proposals are stored: the unmatched, the
+   * duplicates and the currency mismatches, in id order (locked entries are held by their kept
+   * match). What a summary counts as unmatched.
+   */
+  outsideMatches: { statement: StatementItem[]; ledger: LedgerItem[] };
   stats: Record<MatchRule, RuleStats> & { aggregateBudgetExhausted: boolean };
 }

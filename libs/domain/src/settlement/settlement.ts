@@ -34,11 +34,10 @@ export function settlementsOf(
   statement: ReadonlyMap<string, { amount: bigint; releaseType: string | null }>,
   ledger: ReadonlyMap<string, { amount: bigint }>,
 ): SettlementDraft[] {
-  const ledgerIds = [...match.ledgerIds].sort();
-  if (ledgerIds.length === 1) {
+  if (match.ledgerIds.length === 1) {
     return [
       {
-        ledgerEntryId: ledgerIds[0],
+        ledgerEntryId: match.ledgerIds[0],
         currency: match.currency,
         expectedAmount: match.ledgerTotal,
         receivedAmount: match.statementTotal,
@@ -47,6 +46,7 @@ export function settlementsOf(
       },
     ];
   }
+  const ledgerIds = [...match.ledgerIds].sort();
   return ledgerIds.map((ledgerEntryId, index) => {
     const expected = ledger.get(ledgerEntryId)?.amount ?? 0n;
     const difference = index === ledgerIds.length - 1 ? match.difference : 0n;
@@ -60,6 +60,11 @@ export function breakdownByReleaseType(
   statementIds: readonly string[],
   statement: ReadonlyMap<string, { amount: bigint; releaseType: string | null }>,
 ): Record<string, string> {
+  if (statementIds.length === 1) {
+    // The common case (one release paying one order), without the map and the sort.
+    const item = statement.get(statementIds[0]);
+    return item ? { [item.releaseType ?? 'UNCLASSIFIED']: item.amount.toString() } : {};
+  }
   const totals = new Map<string, bigint>();
   for (const id of statementIds) {
     const item = statement.get(id);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { Database } from '../database';
-import { copyOut, copyRows, sqlLiteral } from './copy-rows';
+import { copyOut, copyOutText, copyRows, fromCopyText, parseTextArray, sqlLiteral } from './copy-rows';
 
 /** COPY in and out must carry any text unchanged: tabs, newlines, backslashes, quotes, NULL-looking words. */
 describe('copyRows / copyOut (against Postgres)', () => {
@@ -28,6 +28,20 @@ describe('copyRows / copyOut (against Postgres)', () => {
       const read: (string | null)[][] = [];
       await copyOut(database, `SELECT id, body, amount FROM ${table} ORDER BY id`, (fields) => read.push(fields));
       expect(read).toEqual([...texts.map((text, i) => [String(i), text, '9223372036854775807']), ['99', null, null]]);
+    } finally {
+      await dataSource.query(`DROP TABLE ${table}`);
+    }
+  });
+
+  it('reads text[] columns through COPY text back to their elements, however awkward', async () => {
+    const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
+    const arrays = [[], ['PED-1'], ['a', 'b'], ['with space', 'comma,inside', 'quote"d', 'back\\slash', '{braces}', '', 'NULL', 'tab\there', 'ação'], ['"', '\\', ',', 'x']];
+    await dataSource.query(`CREATE TABLE ${table} (id int, refs text[])`);
+    try {
+      for (const [i, refs] of arrays.entries()) await dataSource.query(`INSERT INTO ${table} VALUES ($1, $2)`, [i, refs]);
+      const read: string[][] = [];
+      await copyOutText(database, `SELECT refs FROM ${table} ORDER BY id`, ([refs]) => read.push(parseTextArray(fromCopyText(refs) as string)));
+      expect(read).toEqual(arrays);
     } finally {
       await dataSource.query(`DROP TABLE ${table}`);
     }

@@ -6,11 +6,22 @@ import { Database, type Tx } from '../database';
 
 export type CopyValue = string | number | bigint | boolean | null;
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 /** One value in COPY's text format: NULL is \N; backslash, tab, newline and carriage return escaped. */
 export function copyText(value: CopyValue): string {
   if (value === null) return '\\N';
-  const text = typeof value === 'string' ? value : String(value);
-  return text.replace(/[\\\t\n\r]/g, (char) => (char === '\\' ? '\\\\' : char === '\t' ? '\\t' : char === '\n' ? '\\n' : '\\r'));
+  if (typeof value !== 'string') return String(value);
+  // Most values (ids, codes, JSON) hold none of the four: test before building a copy.
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replace(/[\\\t\n\r]/g, (char) => (char === '\\' ? '\\\\' : char === '\t' ? '\\t' : char === '\n' ? '\\n' : '\\r'));
+}
+
+/** One row as a line of COPY text. */
+function copyLine(row: readonly CopyValue[]): string {
+  let line = copyText(row[0]);
+  for (let i = 1; i < row.length; i++) line += `\t${copyText(row[i])}`;
+  return `${line}\n`;
 }
 
 /** A Postgres array literal of uuids or plain words (no quoting needed). */
@@ -41,7 +52,7 @@ const COPY_CHUNK_CHARS = 65_536;
 async function* copyChunks(rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>): AsyncGenerator<string> {
   let chunk = '';
   for await (const row of rows) {
-    chunk += `${row.map(copyText).join('\t')}\n`;
+    chunk += copyLine(row);
     if (chunk.length > COPY_CHUNK_CHARS) {
       yield chunk;
       chunk = '';
@@ -94,6 +105,33 @@ export async function copyOutText(source: Database | Tx, query: string, onRow: (
   } finally {
     if (!inTransaction) await runner.release();
   }
+}
+
+/**
+ * A one-dimensional text[] in Postgres's array output format (`{a,"b c","d\\"e"}`), as decoded
+ * from COPY text, to its elements. Elements are quoted when they are empty or hold a brace,
+ * comma, quote, backslash or space; inside quotes, `"` and `\\` come backslash-escaped. NULL
+ * elements are not expected (the columns read this way hold none) and read as the text NULL.
+ */
+export function parseTextArray(text: string): string[] {
+  if (text.length <= 2) return [];
+  if (!text.includes('"')) return text.slice(1, -1).split(',');
+  const out: string[] = [];
+  let i = 1;
+  while (i < text.length - 1) {
+    if (text[i] === '"') {
+      let value = '';
+      for (i++; text[i] !== '"'; i++) value += text[i] === '\\' ? text[++i] : text[i];
+      out.push(value);
+      i += 2; // the closing quote and the comma (or the closing brace)
+    } else {
+      const end = text.indexOf(',', i);
+      const stop = end === -1 ? text.length - 1 : end;
+      out.push(text.slice(i, stop));
+      i = stop + 1;
+    }
+  }
+  return out;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,7 @@
 import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
-import { copyOutText, copyRows, fromCopyText, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
+import { copyOutText, copyRows, fromCopyText, parseTextArray, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
 export type StatementItemRow = StatementItem;
@@ -81,7 +81,7 @@ export class MatchingRepository {
     const text = new TextInterner();
     await copyOutText(
       this.database,
-      `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), array_to_json(refs), external_id, description, status, release_type, closed_at IS NOT NULL
+      `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), refs, external_id, description, status, release_type, closed_at IS NOT NULL
          FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')} ORDER BY id`,
       ([id, amount, currency, date, refs, externalId, description, status, releaseType, isClosed]) => {
         if (isClosed === 't') closed.push({ amount: BigInt(amount), currency: text.intern(currency) });
@@ -108,7 +108,7 @@ export class MatchingRepository {
     const text = new TextInterner();
     await copyOutText(
       this.database,
-      `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), array_to_json(le.refs), le.external_id, le.description, le.status, le.kind
+      `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), le.refs, le.external_id, le.description, le.status, le.kind
          FROM ledger_entries le
         WHERE le.account_id = ${sqlLiteral(accountId, 'uuid')} AND le.entry_date BETWEEN ${sqlLiteral(from, 'date')} AND ${sqlLiteral(to, 'date')}
           AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
@@ -287,9 +287,9 @@ function* matchItems(scope: RunScope, matches: readonly NewMatch[]): Generator<C
 
 const NO_REFERENCES: readonly string[] = Object.freeze([]);
 
-/** A refs column read as JSON; most entries have none and share one frozen empty list. */
-function referencesOf(json: string): string[] {
-  return json === '[]' ? (NO_REFERENCES as string[]) : (JSON.parse(fromCopyText(json) as string) as string[]);
+/** A refs column from COPY text; most entries have none and share one frozen empty list. */
+function referencesOf(field: string): string[] {
+  return field === '{}' ? (NO_REFERENCES as string[]) : parseTextArray(fromCopyText(field) as string);
 }
 
 /**
