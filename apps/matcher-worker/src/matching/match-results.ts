@@ -1,21 +1,63 @@
 import { v7 as uuidv7 } from 'uuid';
-import { settlementsOf, type MatchingResult } from '@concilia/domain';
+import { settlementsOf, type MatchingResult, type ProposedMatch } from '@concilia/domain';
 import type { LedgerItemRow, NewDiscrepancy, NewMatch, NewSettlement, StatementItemRow } from '@concilia/persistence';
 
-export interface ResultRows {
-  matches: NewMatch[];
-  discrepancies: NewDiscrepancy[];
-  settlements: NewSettlement[];
+/**
+ * The engine's proposals as rows to store. A pass proposes up to millions of matches: their
+ * rows and settlements are built one at a time while they are written (re-iterable views), never
+ * all held at once; only their ids (which discrepancies refer to) are kept.
+ */
+export class ResultRows {
+  readonly matchIds: string[];
+  readonly discrepancies: NewDiscrepancy[];
+
+  constructor(
+    private readonly result: MatchingResult,
+    private readonly statement: ReadonlyMap<string, StatementItemRow>,
+    private readonly ledger: ReadonlyMap<string, LedgerItemRow>,
+  ) {
+    this.matchIds = result.matches.map(() => uuidv7());
+    this.discrepancies = result.discrepancies.map((discrepancy) => ({
+      id: uuidv7(),
+      matchId: discrepancy.matchIndex === null ? null : this.matchIds[discrepancy.matchIndex],
+      type: discrepancy.type,
+      severity: discrepancy.severity,
+      amount: discrepancy.amount,
+      currency: discrepancy.currency,
+      statementEntryIds: discrepancy.statementIds,
+      ledgerEntryIds: discrepancy.ledgerIds,
+      detail: discrepancy.detail,
+    }));
+  }
+
+  /** The matches as rows, built as they are read. */
+  get matches(): Iterable<NewMatch> {
+    const { result, matchIds } = this;
+    return {
+      *[Symbol.iterator]() {
+        for (let index = 0; index < result.matches.length; index++) yield newMatch(matchIds[index], result.matches[index]);
+      },
+    };
+  }
+
+  /** A settlement for every ledger entry of an accepted match, built as they are read. */
+  get settlements(): Iterable<NewSettlement> {
+    const { result, matchIds, statement, ledger } = this;
+    return {
+      *[Symbol.iterator]() {
+        for (let index = 0; index < result.matches.length; index++) {
+          const match = result.matches[index];
+          if (match.status !== 'ACCEPTED') continue;
+          for (const draft of settlementsOf(match, statement, ledger)) yield Object.assign(draft, { id: uuidv7(), matchId: matchIds[index] });
+        }
+      },
+    };
+  }
 }
 
-/** Turns the engine's proposals into rows, with ids; settlements for every ledger entry of an accepted match. */
-export function toResultRows(
-  result: MatchingResult,
-  statement: ReadonlyMap<string, StatementItemRow>,
-  ledger: ReadonlyMap<string, LedgerItemRow>,
-): ResultRows {
-  const matches: NewMatch[] = result.matches.map((match) => ({
-    id: uuidv7(),
+function newMatch(id: string, match: ProposedMatch): NewMatch {
+  return {
+    id,
     method: 'AUTO',
     rule: match.rule,
     status: match.status,
@@ -28,25 +70,7 @@ export function toResultRows(
     note: null,
     statementIds: match.statementIds,
     ledgerIds: match.ledgerIds,
-  }));
-  const discrepancies: NewDiscrepancy[] = result.discrepancies.map((discrepancy) => ({
-    id: uuidv7(),
-    matchId: discrepancy.matchIndex === null ? null : matches[discrepancy.matchIndex].id,
-    type: discrepancy.type,
-    severity: discrepancy.severity,
-    amount: discrepancy.amount,
-    currency: discrepancy.currency,
-    statementEntryIds: discrepancy.statementIds,
-    ledgerEntryIds: discrepancy.ledgerIds,
-    detail: discrepancy.detail,
-  }));
-  const settlements: NewSettlement[] = [];
-  for (let index = 0; index < result.matches.length; index++) {
-    const match = result.matches[index];
-    if (match.status !== 'ACCEPTED') continue;
-    for (const draft of settlementsOf(match, statement, ledger)) settlements.push(Object.assign(draft, { id: uuidv7(), matchId: matches[index].id }));
-  }
-  return { matches, discrepancies, settlements };
+  };
 }
 
 /** COMPLETED when everything is settled in accepted matches and nothing waits for a person. */

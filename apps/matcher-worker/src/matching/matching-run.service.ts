@@ -15,7 +15,7 @@ import {
 } from '@concilia/persistence';
 import { EventRecorder, OutboxPublisher } from '@concilia/platform';
 import { JOB_NAMES, matchJobId, QUEUES, type MatchReconciliationPayload } from '@concilia/queue-contracts';
-import { finalStatus, toResultRows } from './match-results';
+import { finalStatus, ResultRows } from './match-results';
 import { entryTotalsAfterPass, withPassResults } from './pass-summary';
 
 export type RunOutcome = 'completed' | 'follow_up' | 'stale' | 'fenced_out';
@@ -69,9 +69,9 @@ export class MatchingRunService {
     const result = matchEntries({ statement, ledger, rules, lockedStatementIds: kept.statementIds, lockedLedgerIds: kept.ledgerIds, rejectedPairs: rejected });
     const statementById = new Map(statement.map((item) => [item.id, item]));
     const ledgerById = new Map(ledger.map((item) => [item.id, item]));
-    const rows = toResultRows(result, statementById, ledgerById);
+    const rows = new ResultRows(result, statementById, ledgerById);
     timings.lap('matchMs');
-    await this.progress(job, onProgress, 'writing', { matches: rows.matches.length });
+    await this.progress(job, onProgress, 'writing', { matches: result.matches.length });
 
     const outcome = await this.database.transaction(async (tx) => {
       const current = await this.reconciliations.lockForRun(tx, reconciliation.id, job.runVersion);
@@ -86,10 +86,10 @@ export class MatchingRunService {
       await this.matching.insertSettlements(tx, scope, rows.settlements);
       timings.lap('writeOthersMs');
       const totals = entryTotalsAfterPass(current.currency, { statement, closedStatement: statementRead.closed, ledger, outsideMatches: result.outsideMatches });
-      const computed = summaryOf(current.currency, totals, withPassResults(keptResults, rows.matches, rows.discrepancies));
+      const computed = summaryOf(current.currency, totals, withPassResults(keptResults, result.matches, rows.discrepancies));
       timings.lap('summaryMs');
       const summary = computed.summary;
-      await this.matching.finishRun(tx, runId, 'SUCCEEDED', { ...result.stats, matches: rows.matches.length, discrepancies: rows.discrepancies.length, ...timings.laps }, null);
+      await this.matching.finishRun(tx, runId, 'SUCCEEDED', { ...result.stats, matches: result.matches.length, discrepancies: rows.discrepancies.length, ...timings.laps }, null);
       if (current.rematchRequested) return { outcome: 'follow_up' as const, messages: [await this.followUp(tx, current, summary, job)] };
       const status = finalStatus(computed);
       await this.reconciliations.update(tx, current, { status, previousStatus: 'PROCESSING', summary, progress: null, lastMatchedAt: new Date(), failureReason: null });

@@ -42,7 +42,7 @@ function sumOf(currency: string, entries: readonly Entry[]): bigint {
 }
 
 /** The stored result counts once the pass's matches and discrepancies are written beside what was kept. */
-export function withPassResults(kept: StoredResultCounts, matches: readonly NewMatch[], discrepancies: readonly NewDiscrepancy[]): StoredResultCounts {
+export function withPassResults(kept: StoredResultCounts, matches: readonly Pick<NewMatch, 'status' | 'statementTotal'>[], discrepancies: readonly Pick<NewDiscrepancy, 'type' | 'amount'>[]): StoredResultCounts {
   const counts: StoredResultCounts = {
     accepted: { ...kept.accepted },
     suggested: kept.suggested,

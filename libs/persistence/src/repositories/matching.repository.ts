@@ -194,24 +194,26 @@ export class MatchingRepository {
    );
   }
 
-  async insertMatches(tx: Tx, scope: RunScope, matches: NewMatch[]): Promise<void> {
-    if (matches.length === 0) return;
+  /**
+   * Matches and their links by COPY. `matches` is read twice (rows, then links): pass an array or
+   * a re-iterable view, so that a pass's million matches become rows one at a time.
+   */
+  async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<NewMatch>): Promise<void> {
     await copyRows(
       tx,
       'matches',
       ['id', 'tenant_id', 'reconciliation_id', 'run_id', 'method', 'rule', 'status', 'confidence', 'currency', 'statement_total', 'ledger_total', 'difference', 'explanation', 'note'],
-      matches.map((m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, JSON.stringify(m.explanation), m.note]),
-   );
+      mapRows(matches, (m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, JSON.stringify(m.explanation), m.note]),
+    );
     await copyRows(tx, 'match_items', ['match_id', 'entry_id', 'side', 'tenant_id', 'reconciliation_id'], matchItems(scope, matches));
   }
 
-  async insertDiscrepancies(tx: Tx, scope: RunScope, discrepancies: NewDiscrepancy[]): Promise<void> {
-    if (discrepancies.length === 0) return;
+  async insertDiscrepancies(tx: Tx, scope: RunScope, discrepancies: Iterable<NewDiscrepancy>): Promise<void> {
     await copyRows(
       tx,
       'discrepancies',
       ['id', 'tenant_id', 'reconciliation_id', 'run_id', 'match_id', 'type', 'severity', 'amount', 'currency', 'statement_entry_ids', 'ledger_entry_ids', 'detail'],
-      discrepancies.map((d) => [
+      mapRows(discrepancies, (d) => [
         d.id,
         scope.tenantId,
         scope.reconciliationId,
@@ -225,20 +227,18 @@ export class MatchingRepository {
         uuidArrayLiteral(d.ledgerEntryIds),
         d.detail,
       ]),
-   );
+    );
   }
 
   /** Settlements of accepted matches; a pass never writes one twice (one per match and ledger entry). */
-  async insertSettlements(tx: Tx, scope: RunScope, settlements: NewSettlement[]): Promise<void> {
-    if (settlements.length === 0) return;
+  async insertSettlements(tx: Tx, scope: RunScope, settlements: Iterable<NewSettlement>): Promise<void> {
     await copyRows(
       tx,
       'settlements',
       ['id', 'tenant_id', 'account_id', 'reconciliation_id', 'match_id', 'ledger_entry_id', 'currency', 'expected_amount', 'received_amount', 'difference', 'breakdown'],
-      settlements.map((x) => [x.id, scope.tenantId, scope.accountId, scope.reconciliationId, x.matchId, x.ledgerEntryId, x.currency, x.expectedAmount, x.receivedAmount, x.difference, JSON.stringify(x.breakdown)]),
-   );
+      mapRows(settlements, (x) => [x.id, scope.tenantId, scope.accountId, scope.reconciliationId, x.matchId, x.ledgerEntryId, x.currency, x.expectedAmount, x.receivedAmount, x.difference, JSON.stringify(x.breakdown)]),
+    );
   }
-
 }
 
 /** What the summary needs from the stored results after a pass has written them. */
@@ -278,7 +278,11 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
   };
 }
 
-function* matchItems(scope: RunScope, matches: readonly NewMatch[]): Generator<CopyValue[]> {
+function* mapRows<T>(items: Iterable<T>, toRow: (item: T) => CopyValue[]): Generator<CopyValue[]> {
+  for (const item of items) yield toRow(item);
+}
+
+function* matchItems(scope: RunScope, matches: Iterable<NewMatch>): Generator<CopyValue[]> {
   for (const match of matches) {
     for (const id of match.statementIds) yield [match.id, id, 'STATEMENT', scope.tenantId, scope.reconciliationId];
     for (const id of match.ledgerIds) yield [match.id, id, 'LEDGER', scope.tenantId, scope.reconciliationId];
