@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { Database } from '../database';
+import { copyBinaryRows, type BinaryColumn } from './copy-binary';
 import { copyOut, copyOutText, copyRows, fromCopyText, parseTextArray, sqlLiteral } from './copy-rows';
 
 /** COPY in and out must carry any text unchanged: tabs, newlines, backslashes, quotes, NULL-looking words. */
@@ -42,6 +43,53 @@ describe('copyRows / copyOut (against Postgres)', () => {
       const read: string[][] = [];
       await copyOutText(database, `SELECT refs FROM ${table} ORDER BY id`, ([refs]) => read.push(parseTextArray(fromCopyText(refs) as string)));
       expect(read).toEqual(arrays);
+    } finally {
+      await dataSource.query(`DROP TABLE ${table}`);
+    }
+  });
+
+  it('writes rows in the binary format that read back exactly: uuids, text, small and big integers, booleans, JSON and nulls', async () => {
+    const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
+    const id = randomUUID();
+    await dataSource.query(`CREATE TABLE ${table} (id uuid, label varchar(20), code character(3), n smallint, amount bigint, flag boolean, body jsonb, note text)`);
+    const columns: BinaryColumn[] = [
+      { name: 'id', type: 'uuid' },
+      { name: 'label', type: 'text' },
+      { name: 'code', type: 'text' },
+      { name: 'n', type: 'int2' },
+      { name: 'amount', type: 'int8' },
+      { name: 'flag', type: 'bool' },
+      { name: 'body', type: 'jsonb' },
+      { name: 'note', type: 'text' },
+    ];
+    const big = 'ação €\t\\ "x"\n'.repeat(40_000); // one value larger than a chunk
+    try {
+      await database.transaction((tx) =>
+        copyBinaryRows(tx, table, columns, [
+          [id, 'ACCEPTED', 'BRL', 100, 9_223_372_036_854_775_807n, true, JSON.stringify([{ name: 'réf', detail: { a: '1' } }]), big],
+          [id.toUpperCase().replace(/-/g, ''), 'x', 'KWD', -32_768, -9_223_372_036_854_775_808n, false, '{}', null],
+          [null, null, null, null, null, null, null, null],
+        ]),
+      );
+      const rows = await dataSource.query(`SELECT id, label, code, n, amount::text AS amount, flag, body, note FROM ${table} ORDER BY n NULLS LAST`);
+      expect(rows).toEqual([
+        { id, label: 'x', code: 'KWD', n: -32_768, amount: '-9223372036854775808', flag: false, body: {}, note: null },
+        { id, label: 'ACCEPTED', code: 'BRL', n: 100, amount: '9223372036854775807', flag: true, body: [{ name: 'réf', detail: { a: '1' } }], note: big },
+        { id: null, label: null, code: null, n: null, amount: null, flag: null, body: null, note: null },
+      ]);
+    } finally {
+      await dataSource.query(`DROP TABLE ${table}`);
+    }
+  });
+
+  it('refuses a value that is not a uuid before anything is written', async () => {
+    const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
+    await dataSource.query(`CREATE TABLE ${table} (id uuid)`);
+    try {
+      for (const bad of ['not-a-uuid', `${randomUUID()}0`, randomUUID().slice(0, 35), 'g'.repeat(32)]) {
+        await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'id', type: 'uuid' }], [[randomUUID()], [bad]]))).rejects.toThrow('not a uuid');
+      }
+      expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
     } finally {
       await dataSource.query(`DROP TABLE ${table}`);
     }

@@ -1,6 +1,7 @@
 import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
+import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
 import { copyOutText, copyRows, fromCopyText, parseTextArray, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
@@ -199,13 +200,13 @@ export class MatchingRepository {
    * a re-iterable view, so that a pass's million matches become rows one at a time.
    */
   async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<NewMatch>): Promise<void> {
-    await copyRows(
+    await copyBinaryRows(
       tx,
       'matches',
-      ['id', 'tenant_id', 'reconciliation_id', 'run_id', 'method', 'rule', 'status', 'confidence', 'currency', 'statement_total', 'ledger_total', 'difference', 'explanation', 'note'],
+      MATCH_COLUMNS,
       mapRows(matches, (m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, JSON.stringify(m.explanation), m.note]),
     );
-    await copyRows(tx, 'match_items', ['match_id', 'entry_id', 'side', 'tenant_id', 'reconciliation_id'], matchItems(scope, matches));
+    await copyBinaryRows(tx, 'match_items', MATCH_ITEM_COLUMNS, matchItems(scope, matches));
   }
 
   async insertDiscrepancies(tx: Tx, scope: RunScope, discrepancies: Iterable<NewDiscrepancy>): Promise<void> {
@@ -232,14 +233,48 @@ export class MatchingRepository {
 
   /** Settlements of accepted matches; a pass never writes one twice (one per match and ledger entry). */
   async insertSettlements(tx: Tx, scope: RunScope, settlements: Iterable<NewSettlement>): Promise<void> {
-    await copyRows(
+    await copyBinaryRows(
       tx,
       'settlements',
-      ['id', 'tenant_id', 'account_id', 'reconciliation_id', 'match_id', 'ledger_entry_id', 'currency', 'expected_amount', 'received_amount', 'difference', 'breakdown'],
+      SETTLEMENT_COLUMNS,
       mapRows(settlements, (x) => [x.id, scope.tenantId, scope.accountId, scope.reconciliationId, x.matchId, x.ledgerEntryId, x.currency, x.expectedAmount, x.receivedAmount, x.difference, JSON.stringify(x.breakdown)]),
     );
   }
 }
+
+const uuid = (name: string): BinaryColumn => ({ name, type: 'uuid' });
+const text = (name: string): BinaryColumn => ({ name, type: 'text' });
+const int8 = (name: string): BinaryColumn => ({ name, type: 'int8' });
+const MATCH_COLUMNS: BinaryColumn[] = [
+  uuid('id'),
+  uuid('tenant_id'),
+  uuid('reconciliation_id'),
+  uuid('run_id'),
+  text('method'),
+  text('rule'),
+  text('status'),
+  { name: 'confidence', type: 'int2' },
+  text('currency'),
+  int8('statement_total'),
+  int8('ledger_total'),
+  int8('difference'),
+  { name: 'explanation', type: 'jsonb' },
+  text('note'),
+];
+const MATCH_ITEM_COLUMNS: BinaryColumn[] = [uuid('match_id'), uuid('entry_id'), text('side'), uuid('tenant_id'), uuid('reconciliation_id')];
+const SETTLEMENT_COLUMNS: BinaryColumn[] = [
+  uuid('id'),
+  uuid('tenant_id'),
+  uuid('account_id'),
+  uuid('reconciliation_id'),
+  uuid('match_id'),
+  uuid('ledger_entry_id'),
+  text('currency'),
+  int8('expected_amount'),
+  int8('received_amount'),
+  int8('difference'),
+  { name: 'breakdown', type: 'jsonb' },
+];
 
 /** What the summary needs from the stored results after a pass has written them. */
 export interface StoredResultCounts {
@@ -278,7 +313,7 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
   };
 }
 
-function* mapRows<T>(items: Iterable<T>, toRow: (item: T) => CopyValue[]): Generator<CopyValue[]> {
+function* mapRows<T, V extends CopyValue | BinaryValue>(items: Iterable<T>, toRow: (item: T) => V[]): Generator<V[]> {
   for (const item of items) yield toRow(item);
 }
 

@@ -1,0 +1,145 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Tx } from '../database';
+
+/** Column types the binary writer encodes; each must be the column's exact type in Postgres. */
+export type BinaryColumnType = 'uuid' | 'text' | 'int2' | 'int8' | 'bool' | 'jsonb';
+
+export interface BinaryColumn {
+  name: string;
+  type: BinaryColumnType;
+}
+
+export type BinaryValue = string | number | bigint | boolean | null;
+
+/**
+ * Streams rows into `table` with `COPY ... (FORMAT binary)` in the caller's transaction. Postgres
+ * then skips parsing text (uuids, bigints): about a third less server time than text COPY for
+ * rows of ids, which is what bounds a matching pass's writes. Values must fit their column's
+ * type (a uuid string, a bigint for int8, JSON text for jsonb); a wrong one throws before it is sent.
+ */
+export async function copyBinaryRows(tx: Tx, table: string, columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Promise<void> {
+  const queryRunner = tx.queryRunner;
+  if (!queryRunner) throw new Error('copyBinaryRows needs a transaction');
+  const client = (await queryRunner.connect()) as PoolClient;
+  const sql = `COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN (FORMAT binary)`;
+  await pipeline(Readable.from(binaryChunks(columns, rows)), client.query(copyFrom(sql)));
+}
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const CHUNK_BYTES = 256 * 1024;
+
+/** The binary COPY stream: header, one tuple per row, trailer; in chunks of about 256 KB. */
+export function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Generator<Buffer> {
+  const writer = new BinaryWriter();
+  writer.bytes(SIGNATURE);
+  writer.int32(0); // flags
+  writer.int32(0); // header extension length
+  for (const row of rows) {
+    if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns`);
+    writer.int16(columns.length);
+    for (let i = 0; i < columns.length; i++) writer.field(columns[i], row[i]);
+    if (writer.length >= CHUNK_BYTES) yield writer.take();
+  }
+  writer.int16(-1);
+  yield writer.take();
+}
+
+class BinaryWriter {
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+  length = 0;
+
+  take(): Buffer {
+    const chunk = Buffer.from(this.buffer.subarray(0, this.length));
+    this.length = 0;
+    return chunk;
+  }
+
+  field(column: BinaryColumn, value: BinaryValue): void {
+    if (value === null) return this.int32(-1);
+    switch (column.type) {
+      case 'uuid':
+        return this.uuid(column.name, value);
+      case 'int8':
+        this.int32(8);
+        this.ensure(8);
+        this.buffer.writeBigInt64BE(typeof value === 'bigint' ? value : BigInt(value as number), this.length);
+        this.length += 8;
+        return;
+      case 'int2':
+        this.int32(2);
+        return this.int16(value as number);
+      case 'bool':
+        this.int32(1);
+        this.ensure(1);
+        this.buffer[this.length++] = value ? 1 : 0;
+        return;
+      case 'jsonb':
+        return this.text(String(value), 1);
+      case 'text':
+        return this.text(String(value), -1);
+    }
+  }
+
+  int16(value: number): void {
+    this.ensure(2);
+    this.buffer.writeInt16BE(value, this.length);
+    this.length += 2;
+  }
+
+  int32(value: number): void {
+    this.ensure(4);
+    this.buffer.writeInt32BE(value, this.length);
+    this.length += 4;
+  }
+
+  bytes(value: Buffer): void {
+    this.ensure(value.length);
+    value.copy(this.buffer, this.length);
+    this.length += value.length;
+  }
+
+  /** Text as UTF-8 behind its length; jsonb's binary form is a version byte (1) and the JSON text. */
+  private text(value: string, versionByte: number): void {
+    const prefix = versionByte >= 0 ? 1 : 0;
+    this.ensure(4 + prefix + value.length * 3);
+    const start = this.length;
+    let offset = start + 4;
+    if (prefix) this.buffer[offset++] = versionByte;
+    const written = this.buffer.write(value, offset, 'utf8');
+    this.buffer.writeInt32BE(prefix + written, start);
+    this.length = offset + written;
+  }
+
+  /** A uuid's 16 bytes from its canonical text (hyphens optional, either case). */
+  private uuid(column: string, value: BinaryValue): void {
+    const text = String(value);
+    this.int32(16);
+    this.ensure(16);
+    const buffer = this.buffer;
+    let out = this.length;
+    let high = -1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 45 && high === -1) continue; // '-' between byte pairs
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (digit < 0 || out - this.length >= 16) throw new Error(`${column}: not a uuid: ${text}`);
+      if (high === -1) high = digit;
+      else {
+        buffer[out++] = (high << 4) | digit;
+        high = -1;
+      }
+    }
+    if (out - this.length !== 16 || high !== -1) throw new Error(`${column}: not a uuid: ${text}`);
+    this.length = out;
+  }
+
+  private ensure(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+}
