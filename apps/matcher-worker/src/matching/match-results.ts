@@ -48,7 +48,18 @@ export class ResultRows {
         for (let index = 0; index < result.matches.length; index++) {
           const match = result.matches[index];
           if (match.status !== 'ACCEPTED') continue;
-          for (const draft of settlementsOf(match, statement, ledger)) yield Object.assign(draft, { id: uuidv7(), matchId: matchIds[index] });
+          for (const draft of settlementsOf(match, statement, ledger)) {
+            yield {
+              id: uuidv7(),
+              matchId: matchIds[index],
+              ledgerEntryId: draft.ledgerEntryId,
+              currency: draft.currency,
+              expectedAmount: draft.expectedAmount,
+              receivedAmount: draft.receivedAmount,
+              difference: draft.difference,
+              breakdown: draft.breakdown,
+            };
+          }
         }
       },
     };

@@ -47,6 +47,12 @@ describe('matcher-worker (e2e)', () => {
       ['REFERENCE', 'ACCEPTED', '8000', '8000', '0'],
     ]);
     const reference = matches.find((match) => match.rule === 'REFERENCE');
+    const [stored] = await m.db.query<{ explanation: { name: string; passed: boolean; detail: Record<string, unknown> }[] }>(`SELECT explanation FROM matches WHERE id = $1`, [reference?.id]);
+    expect(stored.explanation).toEqual([
+      { name: 'reference', passed: true, detail: expect.objectContaining({ statementEntries: 3, ledgerEntries: 1 }) },
+      { name: 'currency', passed: true, detail: { currency: 'BRL' } },
+      { name: 'amount', passed: true, detail: { difference: '0', tolerance: '0' } },
+    ]);
     const items = await m.db.query<{ entry_id: string; side: string }>(`SELECT entry_id, side FROM match_items WHERE match_id = $1 AND active ORDER BY side, entry_id`, [reference?.id]);
     expect(items.filter((item) => item.side === 'STATEMENT').map((item) => item.entry_id).sort()).toEqual(statement.slice(0, 3).sort());
     expect(items.filter((item) => item.side === 'LEDGER').map((item) => item.entry_id)).toEqual([ledger[0]]);

@@ -204,7 +204,7 @@ export class MatchingRepository {
       tx,
       'matches',
       MATCH_COLUMNS,
-      mapRows(matches, (m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, JSON.stringify(m.explanation), m.note]),
+      mapRows(matches, (m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, explanationJson(m.explanation), m.note]),
     );
     await copyBinaryRows(tx, 'match_items', MATCH_ITEM_COLUMNS, matchItems(scope, matches));
   }
@@ -240,6 +240,26 @@ export class MatchingRepository {
       mapRows(settlements, (x) => [x.id, scope.tenantId, scope.accountId, scope.reconciliationId, x.matchId, x.ledgerEntryId, x.currency, x.expectedAmount, x.receivedAmount, x.difference, JSON.stringify(x.breakdown)]),
     );
   }
+}
+
+const sharedCriterionJson = new WeakMap<object, string>();
+
+/**
+ * A match's explanation as JSON. The engine shares frozen criteria between matches (a million
+ * reference matches have the same currency and amount criteria): each is stringified once.
+ */
+function explanationJson(explanation: readonly unknown[]): string {
+  let json = '[';
+  for (let i = 0; i < explanation.length; i++) {
+    const criterion = explanation[i];
+    let part = typeof criterion === 'object' && criterion !== null && Object.isFrozen(criterion) ? sharedCriterionJson.get(criterion) : undefined;
+    if (part === undefined) {
+      part = JSON.stringify(criterion) ?? 'null';
+      if (typeof criterion === 'object' && criterion !== null && Object.isFrozen(criterion)) sharedCriterionJson.set(criterion, part);
+    }
+    json += i === 0 ? part : `,${part}`;
+  }
+  return `${json}]`;
 }
 
 const uuid = (name: string): BinaryColumn => ({ name, type: 'uuid' });
