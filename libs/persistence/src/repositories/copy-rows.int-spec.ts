@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { Database } from '../database';
 import { copyBinaryRows, type BinaryColumn } from './copy-binary';
-import { copyOut, copyOutText, copyRows, fromCopyText, parseTextArray, sqlLiteral } from './copy-rows';
+import { copyOut, copyOutRows, copyRows, parseTextArray, sqlLiteral } from './copy-rows';
 
 /** COPY in and out must carry any text unchanged: tabs, newlines, backslashes, quotes, NULL-looking words. */
 describe('copyRows / copyOut (against Postgres)', () => {
@@ -41,7 +41,7 @@ describe('copyRows / copyOut (against Postgres)', () => {
     try {
       for (const [i, refs] of arrays.entries()) await dataSource.query(`INSERT INTO ${table} VALUES ($1, $2)`, [i, refs]);
       const read: string[][] = [];
-      await copyOutText(database, `SELECT refs FROM ${table} ORDER BY id`, ([refs]) => read.push(parseTextArray(fromCopyText(refs) as string)));
+      await copyOutRows(database, `SELECT refs FROM ${table} ORDER BY id`, (row) => read.push(parseTextArray(row.text(0) as string)));
       expect(read).toEqual(arrays);
     } finally {
       await dataSource.query(`DROP TABLE ${table}`);
@@ -93,6 +93,17 @@ describe('copyRows / copyOut (against Postgres)', () => {
     } finally {
       await dataSource.query(`DROP TABLE ${table}`);
     }
+  });
+
+  it('reads bigints exactly on both sides of the 15-digit fast path, with NULL and ascii fields', async () => {
+    const amounts = [0n, -1n, 999_999_999_999_999n, -999_999_999_999_999n, 1_234_567_890_123_456n, -9_223_372_036_854_775_808n, 9_223_372_036_854_775_807n];
+    const read: [bigint, string, boolean][] = [];
+    await copyOutRows(
+      database,
+      `SELECT a, 'x' || a::text, NULL::text FROM unnest(ARRAY[${amounts.join(',')}]::bigint[]) WITH ORDINALITY AS t(a, n) ORDER BY n`,
+      (row) => read.push([row.bigint(0), row.ascii(1), row.isNull(2)]),
+    );
+    expect(read).toEqual(amounts.map((amount) => [amount, `x${amount}`, true]));
   });
 
   it('rolls COPY-written rows back with their transaction', async () => {

@@ -75,14 +75,15 @@ export function fromCopyText(field: string): string | null {
  * inlined, so callers must only interpolate values they validated (uuids, dates).
  */
 export function copyOut(source: Database | Tx, query: string, onRow: (fields: (string | null)[]) => void): Promise<void> {
-  return copyOutText(source, query, (fields) => onRow(fields.map(fromCopyText)));
+  return copyOutRows(source, query, (row) => onRow(row.values()));
 }
 
 /**
- * copyOut without decoding: each field as COPY's text format writes it (`\N` for NULL,
- * backslash escapes). For bulk readers that decode only the fields that can hold escapes.
+ * copyOut for bulk readers: each row is a view on the bytes received, and the reader decodes
+ * only the fields it needs, each into a string of its own (a slice of a shared text would
+ * keep the whole chunk alive for as long as the value lives: a million ids, every chunk).
  */
-export async function copyOutText(source: Database | Tx, query: string, onRow: (fields: string[]) => void): Promise<void> {
+export async function copyOutRows(source: Database | Tx, query: string, onRow: (row: CopyRow) => void): Promise<void> {
   // Inside a transaction, read on its connection (and under its locks); otherwise borrow one.
   const inTransaction = !(source instanceof Database);
   const runner = inTransaction ? source.queryRunner : source.dataSource.createQueryRunner();
@@ -90,20 +91,102 @@ export async function copyOutText(source: Database | Tx, query: string, onRow: (
   try {
     const client = (await runner.connect()) as PoolClient;
     const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
-    // Each chunk holds whole rows (one CopyData message per row), so no UTF-8 sequence is split.
-    let pending = '';
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = pending + chunk.toString('utf8');
+    const row = new CopyRow();
+    let rest: Buffer | null = null;
+    for await (const received of stream as AsyncIterable<Buffer>) {
+      const chunk: Buffer = rest === null ? received : Buffer.concat([rest, received]);
       let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        onRow(text.slice(start, end).split('\t'));
+      for (let end = chunk.indexOf(NEWLINE, start); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        row.read(chunk, start, end);
+        onRow(row);
         start = end + 1;
       }
-      pending = text.slice(start);
+      rest = start < chunk.length ? chunk.subarray(start) : null;
     }
-    if (pending.length > 0) onRow(pending.split('\t'));
+    if (rest !== null) {
+      row.read(rest, 0, rest.length);
+      onRow(row);
+    }
   } finally {
     if (!inTransaction) await runner.release();
+  }
+}
+
+const NEWLINE = 10;
+const TAB = 9;
+const BACKSLASH = 92;
+
+/** One row of COPY text output, valid during its onRow call: fields by position. */
+export class CopyRow {
+  private buffer: Buffer = Buffer.alloc(0);
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  length = 0;
+
+  read(buffer: Buffer, start: number, end: number): void {
+    this.buffer = buffer;
+    let count = 0;
+    let from = start;
+    for (let i = buffer.indexOf(TAB, start); i !== -1 && i < end; i = buffer.indexOf(TAB, i + 1)) {
+      this.mark(count++, from, i);
+      from = i + 1;
+    }
+    this.mark(count++, from, end);
+    this.length = count;
+  }
+
+  /** `\N`, COPY's NULL. */
+  isNull(i: number): boolean {
+    const start = this.starts[i];
+    return this.ends[i] - start === 2 && this.buffer[start] === BACKSLASH && this.buffer[start + 1] === 78;
+  }
+
+  /** A field that may hold any text: null, or the UTF-8 text with COPY's escapes undone. */
+  text(i: number): string | null {
+    if (this.isNull(i)) return null;
+    const start = this.starts[i];
+    const end = this.ends[i];
+    const value = this.buffer.toString('utf8', start, end);
+    const escaped = this.buffer.indexOf(BACKSLASH, start);
+    return escaped !== -1 && escaped < end ? fromCopyText(value) : value;
+  }
+
+  /** A field that never holds escapes or non-ASCII text (uuids, dates, codes, booleans, numbers). */
+  ascii(i: number): string {
+    return this.buffer.toString('latin1', this.starts[i], this.ends[i]);
+  }
+
+  /** A bigint field (never NULL). */
+  bigint(i: number): bigint {
+    const start = this.starts[i];
+    const end = this.ends[i];
+    const negative = this.buffer[start] === 45;
+    let k = negative ? start + 1 : start;
+    // Up to 15 digits fit a double exactly: no string needed.
+    if (end - k > 15) return BigInt(this.ascii(i));
+    let value = 0;
+    for (; k < end; k++) value = value * 10 + (this.buffer[k] - 48);
+    return BigInt(negative ? -value : value);
+  }
+
+  /** Every field decoded, as copyOut hands them. */
+  values(): (string | null)[] {
+    const out: (string | null)[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.text(i);
+    return out;
+  }
+
+  private mark(index: number, start: number, end: number): void {
+    if (index >= this.starts.length) {
+      const starts = new Int32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const ends = new Int32Array(this.ends.length * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.starts[index] = start;
+    this.ends[index] = end;
   }
 }
 

@@ -2,7 +2,7 @@ import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
 import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
-import { copyOutText, copyRows, fromCopyText, parseTextArray, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
+import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
 export type StatementItemRow = StatementItem;
@@ -80,26 +80,26 @@ export class MatchingRepository {
     const open: StatementItemRow[] = [];
     const closed: ClosedEntry[] = [];
     const text = new TextInterner();
-    await copyOutText(
+    await copyOutRows(
       this.database,
       `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), refs, external_id, description, status, release_type, closed_at IS NOT NULL
          FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')} ORDER BY id`,
-      ([id, amount, currency, date, refs, externalId, description, status, releaseType, isClosed]) => {
-        if (isClosed === 't') closed.push({ amount: BigInt(amount), currency: text.intern(currency) });
+      (row) => {
+        if (row.ascii(9) === 't') closed.push({ amount: row.bigint(1), currency: text.ascii(row, 2) });
         else
           open.push({
-            id,
-            amount: BigInt(amount),
-            currency: text.intern(currency),
-            date: text.intern(date),
-            references: referencesOf(refs),
-            externalId: fromCopyText(externalId),
-            description: fromCopyText(description),
-            status: text.internNullable(status),
-            releaseType: text.internNullable(releaseType),
+            id: row.ascii(0),
+            amount: row.bigint(1),
+            currency: text.ascii(row, 2),
+            date: text.ascii(row, 3),
+            references: referencesOf(row, 4),
+            externalId: row.text(5),
+            description: row.text(6),
+            status: text.text(row, 7),
+            releaseType: text.text(row, 8),
           });
       },
-   );
+    );
     return { open, closed };
   }
 
@@ -107,26 +107,26 @@ export class MatchingRepository {
   async ledgerItems(accountId: string, reconciliationId: string, from: string, to: string): Promise<LedgerItemRow[]> {
     const items: LedgerItemRow[] = [];
     const text = new TextInterner();
-    await copyOutText(
+    await copyOutRows(
       this.database,
       `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), le.refs, le.external_id, le.description, le.status, le.kind
          FROM ledger_entries le
         WHERE le.account_id = ${sqlLiteral(accountId, 'uuid')} AND le.entry_date BETWEEN ${sqlLiteral(from, 'date')} AND ${sqlLiteral(to, 'date')}
           AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
         ORDER BY le.id`,
-      ([id, amount, currency, date, refs, externalId, description, status, kind]) =>
+      (row) =>
         items.push({
-          id,
-          amount: BigInt(amount),
-          currency: text.intern(currency),
-          date: text.intern(date),
-          references: referencesOf(refs),
-          externalId: fromCopyText(externalId) as string,
-          description: fromCopyText(description),
-          status: text.internNullable(status),
-          kind: text.internNullable(kind) as string,
+          id: row.ascii(0),
+          amount: row.bigint(1),
+          currency: text.ascii(row, 2),
+          date: text.ascii(row, 3),
+          references: referencesOf(row, 4),
+          externalId: row.text(5) as string,
+          description: row.text(6),
+          status: text.text(row, 7),
+          kind: text.text(row, 8) as string,
         }),
-   );
+    );
     return items;
   }
 
@@ -347,8 +347,9 @@ function* matchItems(scope: RunScope, matches: Iterable<NewMatch>): Generator<Co
 const NO_REFERENCES: readonly string[] = Object.freeze([]);
 
 /** A refs column from COPY text; most entries have none and share one frozen empty list. */
-function referencesOf(field: string): string[] {
-  return field === '{}' ? (NO_REFERENCES as string[]) : parseTextArray(fromCopyText(field) as string);
+function referencesOf(row: CopyRow, field: number): string[] {
+  const refs = row.text(field) as string;
+  return refs === '{}' ? (NO_REFERENCES as string[]) : parseTextArray(refs);
 }
 
 /**
@@ -358,16 +359,21 @@ function referencesOf(field: string): string[] {
 class TextInterner {
   private readonly seen = new Map<string, string>();
 
-  intern(value: string): string {
+  /** A field that is plain ASCII (currency, date). */
+  ascii(row: CopyRow, field: number): string {
+    return this.intern(row.ascii(field));
+  }
+
+  /** A field that may be NULL or escaped. */
+  text(row: CopyRow, field: number): string | null {
+    const value = row.text(field);
+    return value === null ? null : this.intern(value);
+  }
+
+  private intern(value: string): string {
     const known = this.seen.get(value);
     if (known !== undefined) return known;
     if (this.seen.size < 100_000) this.seen.set(value, value);
     return value;
-  }
-
-  /** A COPY text field that may be NULL or escaped. */
-  internNullable(field: string): string | null {
-    if (field === '\\N') return null;
-    return this.intern(fromCopyText(field) as string);
   }
 }
