@@ -164,6 +164,7 @@ async function main() {
       ['discrepancies (last run)', rows[0].discrepancies],
       ['floor pairs (last run)', floors.at(-1).pairs],
       ['last pass by stage (ms)', Object.entries(stages).filter(([name]) => name.endsWith('Ms')).map(([name, ms]) => `${name.replace('Ms', '')} ${ms}`).join(', ')],
+      ['matcher RSS after each stage (MB)', Object.entries(stages).filter(([name]) => name.endsWith('RssMb')).map(([name, mb]) => `${name.replace('RssMb', '')} ${mb}`).join(', ')],
     ]);
     record('match', { options, matcherSeconds: matcherTime, floorSeconds: floorTime, ratio: matcherTime.median / floorTime.median, peakRssMb: rss, lastPassStagesMs: stages });
   } finally {

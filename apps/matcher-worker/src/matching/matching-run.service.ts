@@ -148,7 +148,7 @@ export class MatchingRunService {
   }
 }
 
-/** Milliseconds spent per stage of a pass, recorded with the run for operators. */
+/** Milliseconds spent per stage of a pass (`readMs` ...) and the process's memory after each (`readRssMb` ...), recorded with the run for operators. */
 class StageTimer {
   readonly laps: Record<string, number> = {};
   private last = performance.now();
@@ -156,6 +156,7 @@ class StageTimer {
   lap(name: string): void {
     const now = performance.now();
     this.laps[name] = Math.round(now - this.last);
+    this.laps[name.replace(/Ms$/, 'RssMb')] = Math.round(process.memoryUsage.rss() / 1_048_576);
     this.last = now;
   }
 }
