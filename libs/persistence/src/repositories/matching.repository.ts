@@ -1,7 +1,7 @@
 import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
-import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
+import { copyBinaryRows, type BinaryColumn } from './copy-binary';
 import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
@@ -73,9 +73,10 @@ export class MatchingRepository {
   constructor(private readonly database: Database) {}
 
   /**
-   * The reconciliation's statement entries, those a person set aside (closed) apart, as amounts
-   * only, for the summary. In the table's order: an index scan in id order visits the heap at
-   * random, and the engine sorts by id in linear time anyway.
+   * The reconciliation's statement entries in id order (the engine then skips its own sort),
+   * those a person set aside (closed) apart, as amounts only, for the summary. Reading in table
+   * order and sorting in the engine measured the same at 1M and 5M entries a side; this way the
+   * matcher holds no sorted copies.
    */
   async statementItems(reconciliationId: string): Promise<{ open: StatementItemRow[]; closed: ClosedEntry[] }> {
     const open: StatementItemRow[] = [];
@@ -84,7 +85,7 @@ export class MatchingRepository {
     await copyOutRows(
       this.database,
       `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), refs, external_id, description, status, release_type, closed_at IS NOT NULL
-         FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')}`,
+         FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')} ORDER BY id`,
       (row) => {
         if (row.ascii(9) === 't') closed.push({ amount: row.bigint(1), currency: text.ascii(row, 2) });
         else
@@ -104,7 +105,7 @@ export class MatchingRepository {
     return { open, closed };
   }
 
-  /** The account's ledger entries dated in [from, to], minus those held by an active match of another reconciliation; in no particular order. */
+  /** The account's ledger entries dated in [from, to], minus those held by an active match of another reconciliation; in id order. */
   async ledgerItems(accountId: string, reconciliationId: string, from: string, to: string): Promise<LedgerItemRow[]> {
     const items: LedgerItemRow[] = [];
     const text = new TextInterner();
@@ -113,7 +114,8 @@ export class MatchingRepository {
       `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), le.refs, le.external_id, le.description, le.status, le.kind
          FROM ledger_entries le
         WHERE le.account_id = ${sqlLiteral(accountId, 'uuid')} AND le.entry_date BETWEEN ${sqlLiteral(from, 'date')} AND ${sqlLiteral(to, 'date')}
-          AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})`,
+          AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
+        ORDER BY le.id`,
       (row) =>
         items.push({
           id: row.ascii(0),
@@ -136,7 +138,7 @@ export class MatchingRepository {
       `SELECT mi.entry_id, mi.side FROM match_items mi JOIN matches m ON m.id = mi.match_id
         WHERE m.reconciliation_id = $1 AND mi.active AND (m.status = 'ACCEPTED' OR m.method = 'MANUAL')`,
       [reconciliationId],
-   );
+    );
     const kept: KeptMatches = { statementIds: new Set(), ledgerIds: new Set() };
     for (const row of rows) (row.side === 'STATEMENT' ? kept.statementIds : kept.ledgerIds).add(row.entry_id);
     return kept;
@@ -151,7 +153,7 @@ export class MatchingRepository {
          JOIN match_items l ON l.match_id = m.id AND l.side = 'LEDGER'
         WHERE m.reconciliation_id = $1 AND m.status = 'REJECTED'`,
       [reconciliationId],
-   );
+    );
     return new Set(rows.map((row) => row.pair));
   }
 
@@ -163,7 +165,7 @@ export class MatchingRepository {
        ON CONFLICT (reconciliation_id, run_version) DO UPDATE SET attempts = matching_runs.attempts + 1, started_at = now(), status = 'RUNNING'
        RETURNING id`,
       [scope.id, scope.tenantId, scope.reconciliationId, scope.runVersion, JSON.stringify(scope.rulesSnapshot)],
-   );
+    );
     return rows[0].id;
   }
 
@@ -186,13 +188,13 @@ export class MatchingRepository {
          UPDATE matches SET status = 'SUPERSEDED' WHERE reconciliation_id = $1 AND method = 'AUTO' AND status = 'SUGGESTED' RETURNING id)
        UPDATE match_items SET active = false WHERE match_id IN (SELECT id FROM superseded)`,
       [reconciliationId],
-   );
+    );
     await tx.query(
       `DELETE FROM discrepancies d
         WHERE d.reconciliation_id = $1 AND d.run_id IS NOT NULL AND d.status = 'OPEN' AND d.resolution = 'PENDING'
           AND (d.match_id IS NULL OR EXISTS (SELECT 1 FROM matches m WHERE m.id = d.match_id AND m.status NOT IN ('ACCEPTED', 'SUGGESTED')))`,
       [reconciliationId],
-   );
+    );
   }
 
   /**
@@ -252,10 +254,11 @@ function explanationJson(explanation: readonly unknown[]): string {
   let json = '[';
   for (let i = 0; i < explanation.length; i++) {
     const criterion = explanation[i];
-    let part = typeof criterion === 'object' && criterion !== null && Object.isFrozen(criterion) ? sharedCriterionJson.get(criterion) : undefined;
+    const shared = typeof criterion === 'object' && criterion !== null && Object.isFrozen(criterion) ? criterion : null;
+    let part = shared ? sharedCriterionJson.get(shared) : undefined;
     if (part === undefined) {
       part = JSON.stringify(criterion) ?? 'null';
-      if (typeof criterion === 'object' && criterion !== null && Object.isFrozen(criterion)) sharedCriterionJson.set(criterion, part);
+      if (shared) sharedCriterionJson.set(shared, part);
     }
     json += i === 0 ? part : `,${part}`;
   }
@@ -312,7 +315,7 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
             count(*) FILTER (WHERE status = 'SUGGESTED') AS suggested
        FROM matches WHERE reconciliation_id = $1`,
     [reconciliationId],
- );
+  );
   const [discrepancies]: { amount_mismatch: string; amount_mismatch_amount: string; status_mismatch: string; open: string; resolved: string; ignored: string }[] =
     await tx.query(
       `SELECT count(*) FILTER (WHERE type = 'AMOUNT_MISMATCH') AS amount_mismatch,
@@ -323,7 +326,7 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
               count(*) FILTER (WHERE resolution = 'IGNORED') AS ignored
          FROM discrepancies WHERE reconciliation_id = $1`,
       [reconciliationId],
-   );
+    );
   return {
     accepted: { count: Number(matches.accepted), amount: BigInt(matches.accepted_amount) },
     suggested: Number(matches.suggested),
@@ -333,7 +336,7 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
   };
 }
 
-function* mapRows<T, V extends CopyValue | BinaryValue>(items: Iterable<T>, toRow: (item: T) => V[]): Generator<V[]> {
+function* mapRows<T>(items: Iterable<T>, toRow: (item: T) => CopyValue[]): Generator<CopyValue[]> {
   for (const item of items) yield toRow(item);
 }
 
