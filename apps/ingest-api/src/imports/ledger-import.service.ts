@@ -42,7 +42,7 @@ export class LedgerImportService {
       },
       lock: async (tx) => {
         const account = await this.accounts.writableAccount(tx, tenantId, accountId);
-        await this.ledgerEntries.beginLedgerWrite(tx, accountId);
+        await this.ledgerEntries.lockLedger(tx, accountId);
         return account;
       },
       write: (tx, _importId, plan, account) => this.write(tx, account, upload, plan),

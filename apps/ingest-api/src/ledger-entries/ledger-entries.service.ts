@@ -23,7 +23,7 @@ export class LedgerEntriesService {
     const rows = toLedgerRows(checkBatch<LedgerEntryInput>(body, validateLedgerBatch));
     return this.database.transaction(async (tx) => {
       await this.accounts.writableAccount(tx, tenantId, accountId);
-      await this.ledgerEntries.beginLedgerWrite(tx, accountId);
+      await this.ledgerEntries.lockLedger(tx, accountId);
       const locked = await this.review.lockedAmountChanges(tx, accountId, rows);
       if (locked.length > 0) {
         throw new DomainError(

@@ -7,6 +7,7 @@ import {
   MatchingRepository,
   OutboxRepository,
   ReconciliationRepository,
+  ledgerTotals,
   storedResultCounts,
   summaryOf,
   type OutboxMessage,
@@ -16,7 +17,7 @@ import {
 import { EventRecorder, OutboxPublisher } from '@concilia/platform';
 import { JOB_NAMES, matchJobId, QUEUES, type MatchReconciliationPayload } from '@concilia/queue-contracts';
 import { finalStatus, ResultRows } from './match-results';
-import { entryTotalsAfterPass, withPassResults } from './pass-summary';
+import { statementTotalsAfterPass, withPassResults } from './pass-summary';
 
 export type RunOutcome = 'completed' | 'follow_up' | 'stale' | 'fenced_out';
 
@@ -83,8 +84,9 @@ export class MatchingRunService {
       await this.matching.insertDiscrepancies(tx, scope, rows.discrepancies);
       await this.matching.insertSettlements(tx, scope, rows.settlements);
       timings.lap('writeOthersMs');
-      const totals = entryTotalsAfterPass(current.currency, { statement, closedStatement: statementRead.closed, ledger, outsideMatches: result.outsideMatches });
-      const computed = summaryOf(current.currency, totals, withPassResults(keptResults, result.matches, rows.discrepancies));
+      const statementSide = statementTotalsAfterPass(current.currency, { open: statement, closed: statementRead.closed, outsideMatches: result.outsideMatches.statement });
+      const ledgerSide = await ledgerTotals(tx, current.id);
+      const computed = summaryOf(current.currency, { statement: statementSide, ledger: ledgerSide.totals }, withPassResults(keptResults, result.matches, rows.discrepancies));
       timings.lap('summaryMs');
       const summary = computed.summary;
       await this.matching.finishRun(tx, runId, 'SUCCEEDED', { ...result.stats, matches: result.matches.length, discrepancies: rows.discrepancies.length, ...timings.laps }, null);

@@ -150,6 +150,22 @@ describe('matcher-worker (e2e)', () => {
     expect(await m.db.count('events', `tenant_id = $1 AND type = 'reconciliation.completed'`, [target.tenantId])).toBe(1);
   });
 
+  it('counts ledger entries posted to the account during a pass in its summary, as the database has them at commit', async () => {
+    const { target } = await seedMarketplaceMonth();
+    const runVersion = await startPass(m.db, target);
+    const runs = m.app.get(MatchingRunService);
+    const outcome = await runs.run(
+      { schemaVersion: 1, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId, runVersion },
+      async (stage) => {
+        if (stage === 'writing') await seedLedgerEntries(m.db, target, [{ externalId: 'PED-LATE', amount: 4321n, date: '2026-01-25' }]);
+      },
+    );
+    expect(outcome.outcome).toBe('completed');
+    const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
+    expect(stored.summary).toMatchObject({ ledgerEntries: { count: 4, amount: '185.55' }, unmatchedLedger: { count: 2, amount: '55.55' } });
+    expect(stored.summary).toEqual((await m.app.get(Database).transaction((tx) => computeSummary(tx, target.reconciliationId))).summary);
+  });
+
   it('keeps accepted matches and never re-proposes a rejected pair when matching again', async () => {
     const { target, ledger, statement } = await seedMarketplaceMonth();
     const runs = m.app.get(MatchingRunService);

@@ -1,33 +1,31 @@
-import type { ClosedEntry, EntryTotals, NewDiscrepancy, NewMatch, SideTotals, StoredResultCounts } from '@concilia/persistence';
+import type { ClosedEntry, NewDiscrepancy, NewMatch, SideTotals, StoredResultCounts } from '@concilia/persistence';
 
 interface Entry {
   amount: bigint;
   currency: string;
 }
 
-/** What a pass read and left: the entries it matched, the statement entries a person set aside, the entries no active match holds. */
-export interface PassEntries {
-  statement: readonly Entry[];
-  closedStatement: readonly ClosedEntry[];
-  ledger: readonly Entry[];
-  outsideMatches: { statement: readonly Entry[]; ledger: readonly Entry[] };
+/** What a pass read of the statement side and left: the open entries, those a person set aside, those no active match holds. */
+export interface PassStatementEntries {
+  open: readonly Entry[];
+  closed: readonly ClosedEntry[];
+  outsideMatches: readonly Entry[];
 }
 
 /**
- * The summary's entry totals after a pass, from what the pass read instead of anti-joins over
- * the stored entries (which cost more than the pass at a million entries). Same definition as
- * computeSummary: an entry is unmatched unless an active match holds it (a kept match, or one
- * of the pass's own); closed statement entries count but are never unmatched. The ledger side
- * is what the pass read: the window-widened period, minus entries other reconciliations hold.
- * Entries that arrive during the pass set rematch_requested, so the next pass counts them.
+ * The summary's statement totals after a pass, from what the pass read and the engine left
+ * instead of an anti-join over every entry. Same definition as computeSummary: an entry is
+ * unmatched unless an active match holds it (a kept match or one of the pass's own); closed
+ * entries count but are never unmatched. Exact at commit: every other writer of the
+ * reconciliation's statement entries waits for the pass's lock or asks for a follow-up pass.
  */
-export function entryTotalsAfterPass(currency: string, read: PassEntries): EntryTotals {
-  const statement = sideTotals(currency, read.statement, read.outsideMatches.statement);
-  for (const entry of read.closedStatement) {
-    statement.count++;
-    if (entry.currency === currency) statement.amount += entry.amount;
+export function statementTotalsAfterPass(currency: string, read: PassStatementEntries): SideTotals {
+  const totals = sideTotals(currency, read.open, read.outsideMatches);
+  for (const entry of read.closed) {
+    totals.count++;
+    if (entry.currency === currency) totals.amount += entry.amount;
   }
-  return { statement, ledger: sideTotals(currency, read.ledger, read.outsideMatches.ledger) };
+  return totals;
 }
 
 function sideTotals(currency: string, entries: readonly Entry[], unmatched: readonly Entry[]): SideTotals {

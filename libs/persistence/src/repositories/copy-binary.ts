@@ -78,9 +78,11 @@ class BinaryWriter {
         this.length += 8;
         return;
       case 'int2':
+        if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${column.name}: not a smallint: ${String(value)}`);
         this.int32(2);
-        return this.int16(value as number);
+        return this.int16(value);
       case 'bool':
+        if (typeof value !== 'boolean') throw new Error(`${column.name}: not a boolean: ${String(value)}`);
         this.int32(1);
         this.ensure(1);
         this.buffer[this.length++] = value ? 1 : 0;

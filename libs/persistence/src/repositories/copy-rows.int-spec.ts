@@ -82,13 +82,15 @@ describe('copyRows / copyOut (against Postgres)', () => {
     }
   });
 
-  it('refuses a value that is not a uuid before anything is written', async () => {
+  it('refuses a value that does not fit its column type (uuid, smallint, boolean) before anything is written', async () => {
     const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
-    await dataSource.query(`CREATE TABLE ${table} (id uuid)`);
+    await dataSource.query(`CREATE TABLE ${table} (id uuid, n smallint, flag boolean)`);
     try {
       for (const bad of ['not-a-uuid', `${randomUUID()}0`, randomUUID().slice(0, 35), 'g'.repeat(32)]) {
         await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'id', type: 'uuid' }], [[randomUUID()], [bad]]))).rejects.toThrow('not a uuid');
       }
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'n', type: 'int2' }], [[1.5]]))).rejects.toThrow('not a smallint');
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'flag', type: 'bool' }], [['false']]))).rejects.toThrow('not a boolean');
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
     } finally {
       await dataSource.query(`DROP TABLE ${table}`);
@@ -104,6 +106,9 @@ describe('copyRows / copyOut (against Postgres)', () => {
       (row) => read.push([row.bigint(0), row.ascii(1), row.isNull(2)]),
     );
     expect(read).toEqual(amounts.map((amount) => [amount, `x${amount}`, true]));
+    for (const notAnInteger of ['NULL::bigint', "'1.5'::numeric", "''::text", "'-'::text"]) {
+      await expect(copyOutRows(database, `SELECT ${notAnInteger}`, (row) => row.bigint(0))).rejects.toThrow('not an integer');
+    }
   });
 
   it('rolls COPY-written rows back with their transaction', async () => {

@@ -147,8 +147,7 @@ export class CopyRow {
     const start = this.starts[i];
     const end = this.ends[i];
     const value = this.buffer.toString('utf8', start, end);
-    const escaped = this.buffer.indexOf(BACKSLASH, start);
-    return escaped !== -1 && escaped < end ? fromCopyText(value) : value;
+    return value.includes('\\') ? fromCopyText(value) : value;
   }
 
   /** A field that never holds escapes or non-ASCII text (uuids, dates, codes, booleans, numbers). */
@@ -156,7 +155,7 @@ export class CopyRow {
     return this.buffer.toString('latin1', this.starts[i], this.ends[i]);
   }
 
-  /** A bigint field (never NULL). */
+  /** A bigint field (never NULL): anything but an optional minus and digits throws. */
   bigint(i: number): bigint {
     const start = this.starts[i];
     const end = this.ends[i];
@@ -164,8 +163,13 @@ export class CopyRow {
     let k = negative ? start + 1 : start;
     // Up to 15 digits fit a double exactly: no string needed.
     if (end - k > 15) return BigInt(this.ascii(i));
+    if (k === end) throw new SyntaxError(`not an integer: '${this.ascii(i)}'`);
     let value = 0;
-    for (; k < end; k++) value = value * 10 + (this.buffer[k] - 48);
+    for (; k < end; k++) {
+      const digit = this.buffer[k] - 48;
+      if (digit < 0 || digit > 9) throw new SyntaxError(`not an integer: '${this.ascii(i)}'`);
+      value = value * 10 + digit;
+    }
     return BigInt(negative ? -value : value);
   }
 

@@ -101,64 +101,6 @@ describe('LedgerEntryRepository and AccountRepository (integration)', () => {
 
   const pidOf = async (tx: Tx): Promise<number> => (await tx.query('SELECT pg_backend_pid() AS pid'))[0].pid;
 
-  describe('LedgerEntryRepository.beginLedgerWrite', () => {
-    async function newReconciliation(accountId: string, status: string, periodStart: string, periodEnd: string): Promise<string> {
-      const id = randomUUID();
-      await dataSource.query(
-        `INSERT INTO reconciliations (id, tenant_id, account_id, currency, period_start, period_end, mode, status) VALUES ($1, $2, $3, 'BRL', $4, $5, 'MANUAL', $6)`,
-        [id, tenantId, accountId, periodStart, periodEnd, status],
-      );
-      return id;
-    }
-
-    const flags = async (ids: string[]): Promise<boolean[]> =>
-      (await dataSource.query(`SELECT rematch_requested FROM reconciliations WHERE id = ANY($1) ORDER BY array_position($1, id)`, [ids])).map(
-        (r: { rematch_requested: boolean }) => r.rematch_requested,
-      );
-
-    it("asks the account's PROCESSING reconciliations for a follow-up pass, and only those", async () => {
-      const accountId = await newAccount();
-      const processing = await newReconciliation(accountId, 'PROCESSING', '2026-01-01', '2026-01-31');
-      const completed = await newReconciliation(accountId, 'COMPLETED', '2026-02-01', '2026-02-28');
-      const elsewhere = await newReconciliation(await newAccount(), 'PROCESSING', '2026-01-01', '2026-01-31');
-      await database.transaction(async (tx) => {
-        await ledger.beginLedgerWrite(tx, accountId);
-        await ledger.upsert(tx, tenantId, accountId, [row('LATE')]);
-      });
-      expect(await flags([processing, completed, elsewhere])).toEqual([true, false, false]);
-    });
-
-    it('waits for a pass committing a follow-up, then flags the follow-up: entries written meanwhile are never missed', async () => {
-      const accountId = await newAccount();
-      const reconciliationId = await newReconciliation(accountId, 'PROCESSING', '2026-01-01', '2026-01-31');
-      const hold = gate();
-      let locked!: () => void;
-      const passLocked = new Promise<void>((resolve) => (locked = resolve));
-      // The pass holds the reconciliation (as lockForRun does) and commits its follow-up, which clears the flag.
-      const pass = database.transaction(async (tx) => {
-        await tx.query(`SELECT id FROM reconciliations WHERE id = $1 FOR UPDATE`, [reconciliationId]);
-        locked();
-        await hold.wait;
-        await tx.query(`UPDATE reconciliations SET run_version = run_version + 1, rematch_requested = false WHERE id = $1`, [reconciliationId]);
-      });
-      await passLocked;
-      let gotPid!: (pid: number) => void;
-      const writerPid = new Promise<number>((resolve) => (gotPid = resolve));
-      const write = database.transaction(async (tx) => {
-        gotPid(await pidOf(tx));
-        await ledger.beginLedgerWrite(tx, accountId);
-        await ledger.upsert(tx, tenantId, accountId, [row('DURING')]);
-      });
-      try {
-        await waitUntilBlocked(await writerPid);
-      } finally {
-        hold.open();
-      }
-      await Promise.all([pass, write]);
-      expect(await flags([reconciliationId])).toEqual([true]);
-    });
-  });
-
   describe('LedgerEntryRepository.upsert', () => {
     it('counts created, unchanged (without writing) and updated rows', async () => {
       const accountId = await newAccount();

@@ -89,17 +89,12 @@ export class LedgerEntryRepository {
   }
 
   /**
-   * Starts a write of one account's ledger; every ledger writer calls it first in its transaction.
-   * Serialises the writers until the transaction ends: a file is upserted in many batches, each
-   * sorted but not all together, so without this lock a JSON upsert of the same externalIds could
-   * lock them in the other order and deadlock. Then asks the account's reconciliations that are
-   * PROCESSING for a follow-up pass: the pass may have read the ledger before these entries. The
-   * flag is set before any entry is written, so a pass that commits first never missed them, and
-   * one that commits after waits for this transaction and sees the flag.
+   * Serialises the writers of one account's ledger until the transaction ends. A file is upserted
+   * in many batches, each sorted but not all together: without this lock a JSON upsert of the
+   * same externalIds could lock them in the other order and deadlock.
    */
-  async beginLedgerWrite(tx: Tx, accountId: string): Promise<void> {
+  async lockLedger(tx: Tx, accountId: string): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('ledger:' || $1, 0))`, [accountId]);
-    await tx.query(`UPDATE reconciliations SET rematch_requested = true WHERE account_id = $1 AND status = 'PROCESSING'`, [accountId]);
   }
 
   findById(tenantId: string, id: string): Promise<LedgerEntryEntity | null> {
