@@ -20,16 +20,12 @@ export interface PassStatementEntries {
  * reconciliation's statement entries waits for the pass's lock or asks for a follow-up pass.
  */
 export function statementTotalsAfterPass(currency: string, read: PassStatementEntries): SideTotals {
-  const totals = sideTotals(currency, read.open, read.outsideMatches);
-  for (const entry of read.closed) {
-    totals.count++;
-    if (entry.currency === currency) totals.amount += entry.amount;
-  }
-  return totals;
-}
-
-function sideTotals(currency: string, entries: readonly Entry[], unmatched: readonly Entry[]): SideTotals {
-  return { count: entries.length, amount: sumOf(currency, entries), unmatched: unmatched.length, unmatchedAmount: sumOf(currency, unmatched) };
+  return {
+    count: read.open.length + read.closed.length,
+    amount: sumOf(currency, read.open) + sumOf(currency, read.closed),
+    unmatched: read.outsideMatches.length,
+    unmatchedAmount: sumOf(currency, read.outsideMatches),
+  };
 }
 
 /** The amounts in `currency` added up; the others are counted elsewhere, never summed. */
