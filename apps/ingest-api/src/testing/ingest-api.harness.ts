@@ -12,8 +12,14 @@ export interface IngestApiHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Tests run one API key far faster than a client would: the per-key rate limit is lifted unless
+ * a test sets it (the rate-limit tests do), so a fast machine never turns a test into a 429.
+ */
+const TEST_DEFAULTS = { API_RATE_LIMIT_PER_SECOND: '1000000' };
+
 export async function startIngestApi(overrides: Record<string, string> = {}): Promise<IngestApiHarness> {
-  const settings = loadSettings('ingest-api', { ...process.env, ...overrides });
+  const settings = loadSettings('ingest-api', { ...process.env, ...TEST_DEFAULTS, ...overrides });
   const app = await createIngestApi(settings);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
