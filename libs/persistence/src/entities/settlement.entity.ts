@@ -36,8 +36,8 @@ export class SettlementEntity {
   @Column({ type: 'bigint', transformer: bigintTransformer })
   difference!: bigint;
 
-  /** Release type → minor units as a decimal string ({"SALE":"10000","COMMISSION":"-1200"}). */
-  @Column({ type: 'jsonb' })
+  /** Release type → minor units as a decimal string ({"SALE":"10000","COMMISSION":"-1200"}); json, as explanation. */
+  @Column({ type: 'json' })
   breakdown!: Record<string, string>;
 
   @Column({ type: 'varchar', length: 12, default: 'PENDING' })

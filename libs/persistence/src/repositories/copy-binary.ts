@@ -6,7 +6,7 @@ import type { Tx } from '../database';
 import type { CopyValue } from './copy-rows';
 
 /** Column types the binary writer encodes; each must be the column's exact type in Postgres. */
-export type BinaryColumnType = 'uuid' | 'text' | 'int2' | 'int8' | 'bool' | 'jsonb';
+export type BinaryColumnType = 'uuid' | 'text' | 'int2' | 'int8' | 'bool' | 'json' | 'jsonb';
 
 export interface BinaryColumn {
   name: string;
@@ -90,6 +90,7 @@ class BinaryWriter {
       case 'jsonb':
         return this.text(String(value), 1);
       case 'text':
+      case 'json':
         return this.text(String(value), -1);
     }
   }
@@ -112,7 +113,7 @@ class BinaryWriter {
     this.length += value.length;
   }
 
-  /** Text as UTF-8 behind its length; jsonb's binary form is a version byte (1) and the JSON text. */
+  /** Text as UTF-8 behind its length (json's binary form too); jsonb's is a version byte (1) and the JSON text. */
   private text(value: string, versionByte: number): void {
     const prefix = versionByte >= 0 ? 1 : 0;
     this.ensure(4 + prefix + value.length * 3);

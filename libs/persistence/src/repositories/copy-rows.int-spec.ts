@@ -48,10 +48,10 @@ describe('copyRows / copyOut (against Postgres)', () => {
     }
   });
 
-  it('writes rows in the binary format that read back exactly: uuids, text, small and big integers, booleans, JSON and nulls', async () => {
+  it('writes rows in the binary format that read back exactly: uuids, text, small and big integers, booleans, json, jsonb and nulls', async () => {
     const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
     const id = randomUUID();
-    await dataSource.query(`CREATE TABLE ${table} (id uuid, label varchar(20), code character(3), n smallint, amount bigint, flag boolean, body jsonb, note text)`);
+    await dataSource.query(`CREATE TABLE ${table} (id uuid, label varchar(20), code character(3), n smallint, amount bigint, flag boolean, body jsonb, note text, doc json)`);
     const columns: BinaryColumn[] = [
       { name: 'id', type: 'uuid' },
       { name: 'label', type: 'text' },
@@ -61,21 +61,22 @@ describe('copyRows / copyOut (against Postgres)', () => {
       { name: 'flag', type: 'bool' },
       { name: 'body', type: 'jsonb' },
       { name: 'note', type: 'text' },
+      { name: 'doc', type: 'json' },
     ];
     const big = 'ação €\t\\ "x"\n'.repeat(40_000); // one value larger than a chunk
     try {
       await database.transaction((tx) =>
         copyBinaryRows(tx, table, columns, [
-          [id, 'ACCEPTED', 'BRL', 100, 9_223_372_036_854_775_807n, true, JSON.stringify([{ name: 'réf', detail: { a: '1' } }]), big],
-          [id.toUpperCase().replace(/-/g, ''), 'x', 'KWD', -32_768, -9_223_372_036_854_775_808n, false, '{}', null],
-          [null, null, null, null, null, null, null, null],
+          [id, 'ACCEPTED', 'BRL', 100, 9_223_372_036_854_775_807n, true, JSON.stringify([{ name: 'réf', detail: { a: '1' } }]), big, '{"SALE":"10000","ção":"-1"}'],
+          [id.toUpperCase().replace(/-/g, ''), 'x', 'KWD', -32_768, -9_223_372_036_854_775_808n, false, '{}', null, '[]'],
+          [null, null, null, null, null, null, null, null, null],
         ]),
       );
-      const rows = await dataSource.query(`SELECT id, label, code, n, amount::text AS amount, flag, body, note FROM ${table} ORDER BY n NULLS LAST`);
+      const rows = await dataSource.query(`SELECT id, label, code, n, amount::text AS amount, flag, body, note, doc FROM ${table} ORDER BY n NULLS LAST`);
       expect(rows).toEqual([
-        { id, label: 'x', code: 'KWD', n: -32_768, amount: '-9223372036854775808', flag: false, body: {}, note: null },
-        { id, label: 'ACCEPTED', code: 'BRL', n: 100, amount: '9223372036854775807', flag: true, body: [{ name: 'réf', detail: { a: '1' } }], note: big },
-        { id: null, label: null, code: null, n: null, amount: null, flag: null, body: null, note: null },
+        { id, label: 'x', code: 'KWD', n: -32_768, amount: '-9223372036854775808', flag: false, body: {}, note: null, doc: [] },
+        { id, label: 'ACCEPTED', code: 'BRL', n: 100, amount: '9223372036854775807', flag: true, body: [{ name: 'réf', detail: { a: '1' } }], note: big, doc: { SALE: '10000', ção: '-1' } },
+        { id: null, label: null, code: null, n: null, amount: null, flag: null, body: null, note: null, doc: null },
       ]);
     } finally {
       await dataSource.query(`DROP TABLE ${table}`);

@@ -281,7 +281,7 @@ const MATCH_COLUMNS: BinaryColumn[] = [
   int8('statement_total'),
   int8('ledger_total'),
   int8('difference'),
-  { name: 'explanation', type: 'jsonb' },
+  { name: 'explanation', type: 'json' },
   text('note'),
 ];
 const MATCH_ITEM_COLUMNS: BinaryColumn[] = [uuid('match_id'), uuid('entry_id'), text('side'), uuid('tenant_id'), uuid('reconciliation_id')];
@@ -296,7 +296,7 @@ const SETTLEMENT_COLUMNS: BinaryColumn[] = [
   int8('expected_amount'),
   int8('received_amount'),
   int8('difference'),
-  { name: 'breakdown', type: 'jsonb' },
+  { name: 'breakdown', type: 'json' },
 ];
 
 /** What the summary needs from the stored results after a pass has written them. */
