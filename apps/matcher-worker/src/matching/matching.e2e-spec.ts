@@ -32,6 +32,13 @@ describe('matcher-worker (e2e)', () => {
     return { target, ledger, statement };
   }
 
+  /** Starts a pass as the API does and runs it in process; `onStage` acts between its stages. */
+  async function runPass(target: SeededReconciliation, onStage?: (stage: string) => Promise<void>): Promise<{ runVersion: number; outcome: string }> {
+    const runVersion = await startPass(m.db, target);
+    const job = { schemaVersion: 1 as const, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId, runVersion };
+    return { runVersion, outcome: (await m.app.get(MatchingRunService).run(job, onStage)).outcome };
+  }
+
   it('runs a pass from the queue: explained matches, discrepancies, settlements, summary, run record and completion event', async () => {
     const { target, ledger, statement } = await seedMarketplaceMonth();
     const runVersion = await startPass(m.db, target);
@@ -112,16 +119,11 @@ describe('matcher-worker (e2e)', () => {
 
   it('refuses the late write of a pass that lost its token (a zombie), leaving no results', async () => {
     const { target } = await seedMarketplaceMonth();
-    const runVersion = await startPass(m.db, target);
-    const runs = m.app.get(MatchingRunService);
-    const outcome = await runs.run(
-      { schemaVersion: 1, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId, runVersion },
-      async (stage) => {
-        // A newer pass is requested while this one computes: its token is no longer current.
-        if (stage === 'writing') await m.db.query('UPDATE reconciliations SET run_version = run_version + 1 WHERE id = $1', [target.reconciliationId]);
-      },
-    );
-    expect(outcome.outcome).toBe('fenced_out');
+    const { outcome } = await runPass(target, async (stage) => {
+      // A newer pass is requested while this one computes: its token is no longer current.
+      if (stage === 'writing') await m.db.query('UPDATE reconciliations SET run_version = run_version + 1 WHERE id = $1', [target.reconciliationId]);
+    });
+    expect(outcome).toBe('fenced_out');
     expect(await m.db.count('matches', 'reconciliation_id = $1', [target.reconciliationId])).toBe(0);
     expect(await m.db.count('discrepancies', 'reconciliation_id = $1', [target.reconciliationId])).toBe(0);
     expect(await m.db.count('events', 'tenant_id = $1', [target.tenantId])).toBe(0);
@@ -129,17 +131,12 @@ describe('matcher-worker (e2e)', () => {
 
   it('runs a follow-up pass when entries arrived during the pass, before reporting', async () => {
     const { target } = await seedMarketplaceMonth();
-    const runVersion = await startPass(m.db, target);
-    const runs = m.app.get(MatchingRunService);
-    const outcome = await runs.run(
-      { schemaVersion: 1, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId, runVersion },
-      async (stage) => {
-        if (stage !== 'writing') return;
-        await seedStatementEntries(m.db, target, [{ externalId: 'LATE', amount: 1234n, date: '2026-01-20' }]);
-        await m.db.query('UPDATE reconciliations SET rematch_requested = true WHERE id = $1', [target.reconciliationId]);
-      },
-    );
-    expect(outcome.outcome).toBe('follow_up');
+    const { runVersion, outcome } = await runPass(target, async (stage) => {
+      if (stage !== 'writing') return;
+      await seedStatementEntries(m.db, target, [{ externalId: 'LATE', amount: 1234n, date: '2026-01-20' }]);
+      await m.db.query('UPDATE reconciliations SET rematch_requested = true WHERE id = $1', [target.reconciliationId]);
+    });
+    expect(outcome).toBe('follow_up');
     const [row] = await m.db.query<{ status: string; run_version: number }>('SELECT status, run_version FROM reconciliations WHERE id = $1', [target.reconciliationId]);
     expect(row).toEqual({ status: 'PROCESSING', run_version: runVersion + 1 });
     expect(await m.db.count('events', 'tenant_id = $1', [target.tenantId])).toBe(0);
@@ -152,15 +149,10 @@ describe('matcher-worker (e2e)', () => {
 
   it('counts ledger entries posted to the account during a pass in its summary, as the database has them at commit', async () => {
     const { target } = await seedMarketplaceMonth();
-    const runVersion = await startPass(m.db, target);
-    const runs = m.app.get(MatchingRunService);
-    const outcome = await runs.run(
-      { schemaVersion: 1, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId, runVersion },
-      async (stage) => {
-        if (stage === 'writing') await seedLedgerEntries(m.db, target, [{ externalId: 'PED-LATE', amount: 4321n, date: '2026-01-25' }]);
-      },
-    );
-    expect(outcome.outcome).toBe('completed');
+    const { outcome } = await runPass(target, async (stage) => {
+      if (stage === 'writing') await seedLedgerEntries(m.db, target, [{ externalId: 'PED-LATE', amount: 4321n, date: '2026-01-25' }]);
+    });
+    expect(outcome).toBe('completed');
     const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
     expect(stored.summary).toMatchObject({ ledgerEntries: { count: 4, amount: '185.55' }, unmatchedLedger: { count: 2, amount: '55.55' } });
     expect(stored.summary).toEqual((await m.app.get(Database).transaction((tx) => computeSummary(tx, target.reconciliationId))).summary);
@@ -168,16 +160,14 @@ describe('matcher-worker (e2e)', () => {
 
   it('keeps accepted matches and never re-proposes a rejected pair when matching again', async () => {
     const { target, ledger, statement } = await seedMarketplaceMonth();
-    const runs = m.app.get(MatchingRunService);
-    const job = { schemaVersion: 1 as const, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId };
-    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    expect((await runPass(target)).outcome).toBe('completed');
     const [byAmount] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'AMOUNT_DATE'`, [target.reconciliationId]);
     const [byReference] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'REFERENCE'`, [target.reconciliationId]);
     // A person rejects the amount/date match.
     await m.db.query(`UPDATE matches SET status = 'REJECTED' WHERE id = $1`, [byAmount.id]);
     await m.db.query(`UPDATE match_items SET active = false WHERE match_id = $1`, [byAmount.id]);
 
-    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    expect((await runPass(target)).outcome).toBe('completed');
     const active = await m.db.query<{ id: string; rule: string }>(`SELECT id, rule FROM matches WHERE reconciliation_id = $1 AND status IN ('ACCEPTED', 'SUGGESTED')`, [target.reconciliationId]);
     expect(active).toEqual([{ id: byReference.id, rule: 'REFERENCE' }]);
     const pairs = await m.db.query(
@@ -189,9 +179,7 @@ describe('matcher-worker (e2e)', () => {
 
   it('writes the same summary as one recomputed from the stored rows, across kept, rejected, closed, foreign and held entries', async () => {
     const { target, statement } = await seedMarketplaceMonth();
-    const runs = m.app.get(MatchingRunService);
-    const job = { schemaVersion: 1 as const, tenantId: target.tenantId, correlationId: null, reconciliationId: target.reconciliationId };
-    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    expect((await runPass(target)).outcome).toBe('completed');
     // A person rejects the amount/date match and closes the orphan; a reviewed discrepancy stays.
     const [byAmount] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'AMOUNT_DATE'`, [target.reconciliationId]);
     await m.db.query(`UPDATE matches SET status = 'REJECTED' WHERE id = $1`, [byAmount.id]);
@@ -213,7 +201,7 @@ describe('matcher-worker (e2e)', () => {
                       VALUES (gen_random_uuid(), $1, $2, 'MANUAL', 'MANUAL', 'ACCEPTED', 100, 'BRL', 300, 300, 0, '[]')`, [other.tenantId, other.reconciliationId]);
     await m.db.query(`INSERT INTO match_items (match_id, entry_id, side, tenant_id, reconciliation_id) SELECT id, $1, 'LEDGER', tenant_id, reconciliation_id FROM matches WHERE reconciliation_id = $2`, [held, other.reconciliationId]);
 
-    expect((await runs.run({ ...job, runVersion: await startPass(m.db, target) })).outcome).toBe('completed');
+    expect((await runPass(target)).outcome).toBe('completed');
     const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
     const recomputed = await m.app.get(Database).transaction((tx) => computeSummary(tx, target.reconciliationId));
     expect(stored.summary).toEqual(recomputed.summary);

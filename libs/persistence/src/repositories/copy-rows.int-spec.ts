@@ -18,40 +18,41 @@ describe('copyRows / copyOut (against Postgres)', () => {
 
   afterAll(() => dataSource.destroy());
 
-  it('round-trips awkward text, nulls and big amounts through COPY in both directions', async () => {
+  /** A scratch table with these columns for the length of `work`, dropped afterwards whatever happens. */
+  async function withProbeTable(columns: string, work: (table: string) => Promise<void>): Promise<void> {
     const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
-    const texts = ['plain', 'tab\there', 'line\nbreak', 'back\\slash', '\\N', 'quote "x" \'y\'', 'carriage\rreturn', 'ação €'];
-    await dataSource.query(`CREATE TABLE ${table} (id int, body text, amount bigint)`);
+    await dataSource.query(`CREATE TABLE ${table} (${columns})`);
     try {
+      await work(table);
+    } finally {
+      await dataSource.query(`DROP TABLE ${table}`);
+    }
+  }
+
+  it('round-trips awkward text, nulls and big amounts through COPY in both directions', async () => {
+    const texts = ['plain', 'tab\there', 'line\nbreak', 'back\\slash', '\\N', 'quote "x" \'y\'', 'carriage\rreturn', 'ação €'];
+    await withProbeTable('id int, body text, amount bigint', async (table) => {
       await database.transaction((tx) =>
         copyRows(tx, table, ['id', 'body', 'amount'], [...texts.map((text, i) => [i, text, 9_223_372_036_854_775_807n] as const), [99, null, null]]),
       );
       const read: (string | null)[][] = [];
       await copyOut(database, `SELECT id, body, amount FROM ${table} ORDER BY id`, (fields) => read.push(fields));
       expect(read).toEqual([...texts.map((text, i) => [String(i), text, '9223372036854775807']), ['99', null, null]]);
-    } finally {
-      await dataSource.query(`DROP TABLE ${table}`);
-    }
+    });
   });
 
   it('reads text[] columns through COPY text back to their elements, however awkward', async () => {
-    const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
     const arrays = [[], ['PED-1'], ['a', 'b'], ['with space', 'comma,inside', 'quote"d', 'back\\slash', '{braces}', '', 'NULL', 'tab\there', 'ação'], ['"', '\\', ',', 'x']];
-    await dataSource.query(`CREATE TABLE ${table} (id int, refs text[])`);
-    try {
+    await withProbeTable('id int, refs text[]', async (table) => {
       for (const [i, refs] of arrays.entries()) await dataSource.query(`INSERT INTO ${table} VALUES ($1, $2)`, [i, refs]);
       const read: string[][] = [];
       await copyOutRows(database, `SELECT refs FROM ${table} ORDER BY id`, (row) => read.push(parseTextArray(row.text(0) as string)));
       expect(read).toEqual(arrays);
-    } finally {
-      await dataSource.query(`DROP TABLE ${table}`);
-    }
+    });
   });
 
   it('writes rows in the binary format that read back exactly: uuids, text, small and big integers, booleans, json, jsonb and nulls', async () => {
-    const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
     const id = randomUUID();
-    await dataSource.query(`CREATE TABLE ${table} (id uuid, label varchar(20), code character(3), n smallint, amount bigint, flag boolean, body jsonb, note text, doc json)`);
     const columns: BinaryColumn[] = [
       { name: 'id', type: 'uuid' },
       { name: 'label', type: 'text' },
@@ -64,7 +65,7 @@ describe('copyRows / copyOut (against Postgres)', () => {
       { name: 'doc', type: 'json' },
     ];
     const big = 'ação €\t\\ "x"\n'.repeat(40_000); // one value larger than a chunk
-    try {
+    await withProbeTable('id uuid, label varchar(20), code character(3), n smallint, amount bigint, flag boolean, body jsonb, note text, doc json', async (table) => {
       await database.transaction((tx) =>
         copyBinaryRows(tx, table, columns, [
           [id, 'ACCEPTED', 'BRL', 100, 9_223_372_036_854_775_807n, true, JSON.stringify([{ name: 'réf', detail: { a: '1' } }]), big, '{"SALE":"10000","ção":"-1"}'],
@@ -78,24 +79,18 @@ describe('copyRows / copyOut (against Postgres)', () => {
         { id, label: 'ACCEPTED', code: 'BRL', n: 100, amount: '9223372036854775807', flag: true, body: [{ name: 'réf', detail: { a: '1' } }], note: big, doc: { SALE: '10000', ção: '-1' } },
         { id: null, label: null, code: null, n: null, amount: null, flag: null, body: null, note: null, doc: null },
       ]);
-    } finally {
-      await dataSource.query(`DROP TABLE ${table}`);
-    }
+    });
   });
 
   it('refuses a value that does not fit its column type (uuid, smallint, boolean) before anything is written', async () => {
-    const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
-    await dataSource.query(`CREATE TABLE ${table} (id uuid, n smallint, flag boolean)`);
-    try {
+    await withProbeTable('id uuid, n smallint, flag boolean', async (table) => {
       for (const bad of ['not-a-uuid', `${randomUUID()}0`, randomUUID().slice(0, 35), 'g'.repeat(32)]) {
         await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'id', type: 'uuid' }], [[randomUUID()], [bad]]))).rejects.toThrow('not a uuid');
       }
       await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'n', type: 'int2' }], [[1.5]]))).rejects.toThrow('not a smallint');
       await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'flag', type: 'bool' }], [['false']]))).rejects.toThrow('not a boolean');
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
-    } finally {
-      await dataSource.query(`DROP TABLE ${table}`);
-    }
+    });
   });
 
   it('reads bigints exactly on both sides of the 15-digit fast path, with NULL and ascii fields', async () => {
@@ -113,9 +108,7 @@ describe('copyRows / copyOut (against Postgres)', () => {
   });
 
   it('rolls COPY-written rows back with their transaction', async () => {
-    const table = `copy_probe_${randomUUID().replace(/-/g, '')}`;
-    await dataSource.query(`CREATE TABLE ${table} (id int)`);
-    try {
+    await withProbeTable('id int', async (table) => {
       await expect(
         database.transaction(async (tx) => {
           await copyRows(tx, table, ['id'], [[1], [2]]);
@@ -123,9 +116,7 @@ describe('copyRows / copyOut (against Postgres)', () => {
         }),
       ).rejects.toThrow('abort');
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
-    } finally {
-      await dataSource.query(`DROP TABLE ${table}`);
-    }
+    });
   });
 
   it('inlines only validated uuids and dates', () => {
