@@ -22,7 +22,10 @@ export function args(defaults) {
   return parsed;
 }
 
-/** A fresh, migrated database for one benchmark run; dropped by the returned cleanup. */
+/**
+ * A fresh, migrated database for one benchmark run; dropped by the returned cleanup, unless
+ * BENCH_KEEP_DATABASE=1 (then its URL is printed, to study the rows a run left).
+ */
 export async function scratchDatabase(label) {
   const name = `concilia_bench_${label}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -34,6 +37,7 @@ export async function scratchDatabase(label) {
   return {
     url,
     async drop() {
+      if (process.env.BENCH_KEEP_DATABASE === '1') return void console.error(`kept database ${url}`);
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

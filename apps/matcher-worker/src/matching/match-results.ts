@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import { settlementsOf, type MatchingResult, type ProposedMatch } from '@concilia/domain';
-import type { LedgerItemRow, NewDiscrepancy, NewMatch, NewSettlement, StatementItemRow } from '@concilia/persistence';
+import { settlementsOf, type EntryLookup, type MatchingResult, type ProposedMatch } from '@concilia/domain';
+import type { NewDiscrepancy, NewMatch, NewSettlement } from '@concilia/persistence';
 
 /**
  * The engine's proposals as rows to store. A pass proposes up to millions of matches: their
@@ -11,11 +11,7 @@ export class ResultRows {
   readonly matchIds: string[];
   readonly discrepancies: NewDiscrepancy[];
 
-  constructor(
-    private readonly result: MatchingResult,
-    private readonly statement: ReadonlyMap<string, StatementItemRow>,
-    private readonly ledger: ReadonlyMap<string, LedgerItemRow>,
-  ) {
+  constructor(private readonly result: MatchingResult) {
     this.matchIds = result.matches.map(() => uuidv7());
     this.discrepancies = result.discrepancies.map((discrepancy) => ({
       id: uuidv7(),
@@ -42,13 +38,14 @@ export class ResultRows {
 
   /** A settlement for every ledger entry of an accepted match, built as they are read. */
   get settlements(): Iterable<NewSettlement> {
-    const { result, matchIds, statement, ledger } = this;
+    const { result, matchIds } = this;
     return {
       *[Symbol.iterator]() {
         for (let index = 0; index < result.matches.length; index++) {
           const match = result.matches[index];
           if (match.status !== 'ACCEPTED') continue;
-          for (const draft of settlementsOf(match, statement, ledger)) {
+          const entries = result.matchedEntries.of(index);
+          for (const draft of settlementsOf(match, new EntriesById(entries.statement), new EntriesById(entries.ledger))) {
             yield {
               id: uuidv7(),
               matchId: matchIds[index],
@@ -63,6 +60,16 @@ export class ResultRows {
         }
       },
     };
+  }
+}
+
+/** A match's own few entries, found by id with a scan. */
+class EntriesById<T extends { id: string }> implements EntryLookup<T> {
+  constructor(private readonly entries: readonly T[]) {}
+
+  get(id: string): T | undefined {
+    for (const entry of this.entries) if (entry.id === id) return entry;
+    return undefined;
   }
 }
 

@@ -68,7 +68,7 @@ export class MatchingRunService {
     timings.lap('readMs');
     await this.progress(job, onProgress, 'matching', { statementEntries: statement.length, ledgerEntries: ledger.length });
     const result = matchEntries({ statement, ledger, rules, lockedStatementIds: kept.statementIds, lockedLedgerIds: kept.ledgerIds, rejectedPairs: rejected });
-    const rows = new ResultRows(result, byId(statement), byId(ledger));
+    const rows = new ResultRows(result);
     timings.lap('matchMs');
     await this.progress(job, onProgress, 'writing', { matches: result.matches.length });
 
@@ -159,12 +159,6 @@ class StageTimer {
     this.laps[name.replace(/Ms$/, 'RssMb')] = Math.round(process.memoryUsage.rss() / 1_048_576);
     this.last = now;
   }
-}
-
-function byId<T extends { id: string }>(items: readonly T[]): Map<string, T> {
-  const map = new Map<string, T>();
-  for (const item of items) map.set(item.id, item);
-  return map;
 }
 
 function toRules(row: MatchingRulesEntity): MatchingRules {

@@ -116,6 +116,12 @@ function checkInvariants(inputValue: MatchingInput, result: MatchingResult): voi
     const lItems = match.ledgerIds.map((id) => get(ledgerById, id));
     expect(sItems.length).toBeGreaterThan(0);
     expect(lItems.length).toBeGreaterThan(0);
+    // the engine hands back each match's own entry objects, in the order of its ids
+    const entries = result.matchedEntries.of(index);
+    expect(entries.statement).toHaveLength(sItems.length);
+    entries.statement.forEach((item, k) => expect(item).toBe(sItems[k]));
+    expect(entries.ledger).toHaveLength(lItems.length);
+    entries.ledger.forEach((item, k) => expect(item).toBe(lItems[k]));
     expect([...match.statementIds].sort()).toEqual(match.statementIds);
     expect([...match.ledgerIds].sort()).toEqual(match.ledgerIds);
     match.statementIds.forEach((id) => place(placesS, id, `match ${index}`));

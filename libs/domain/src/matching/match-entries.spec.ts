@@ -1,6 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 import { DEFAULT_MATCHING_RULES, type MatchingRules } from '../matching-rules';
 import { matchEntries } from './match-entries';
+import { MatchedEntries } from './matched-entries';
 import type { LedgerItem, MatchingInput, MatchingResult, StatementItem } from './matching.types';
 
 const st = (id: string, amount: bigint, extra: Partial<StatementItem> = {}): StatementItem => ({
@@ -133,6 +134,7 @@ describe('matchEntries: the outcome', () => {
   it('handles empty input', () => {
     expect(run([], [])).toEqual({
       matches: [],
+      matchedEntries: expect.any(MatchedEntries),
       discrepancies: [],
       unmatchedStatementIds: [],
       unmatchedLedgerIds: [],

@@ -3,6 +3,7 @@ import { runAmountDateStrategy } from './amount-date.strategy';
 import { outcomeDiscrepancies } from './discrepancies';
 import { detectDuplicates } from './duplicate-detection';
 import { createContext, LOCKED, MATCHED, type MatchingContext } from './matching-context';
+import { MatchedEntries } from './matched-entries';
 import type { LedgerItem, MatchingInput, MatchingResult, StatementItem } from './matching.types';
 import { runReferenceStrategy } from './reference.strategy';
 
@@ -28,7 +29,15 @@ export function matchEntries(input: MatchingInput): MatchingResult {
   const rest = outcomeDiscrepancies(ctx, unmatchedStatementIds, unmatchedLedgerIds);
   const discrepancies = ctx.discrepancies;
   for (let i = 0; i < rest.length; i++) discrepancies.push(rest[i]);
-  return { matches: ctx.matches, discrepancies, unmatchedStatementIds, unmatchedLedgerIds, outsideMatches: outsideMatches(ctx), stats: ctx.stats };
+  return {
+    matches: ctx.matches,
+    matchedEntries: new MatchedEntries(ctx.statement, ctx.ledger, ctx.matchMembers),
+    discrepancies,
+    unmatchedStatementIds,
+    unmatchedLedgerIds,
+    outsideMatches: outsideMatches(ctx),
+    stats: ctx.stats,
+  };
 }
 
 function outsideMatches(ctx: MatchingContext): MatchingResult['outsideMatches'] {

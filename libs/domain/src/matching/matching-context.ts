@@ -1,6 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 import type { MatchingRules } from '../matching-rules';
 import { epochDay } from './epoch-day';
+import { MatchMembers } from './matched-entries';
 import { sortedById } from './id-order';
 import { buildReferenceIndex, compileReferencePatterns, type ReferenceIndex } from './reference-keys';
 import { abs, toleranceFor, withinTolerance } from './tolerance';
@@ -62,6 +63,8 @@ export interface MatchingContext {
   /** For a DUPLICATE statement entry: the position of the entry it repeats. */
   duplicateOf: Int32Array;
   matches: ProposedMatch[];
+  /** The global positions of every match's entries, in match order. */
+  matchMembers: MatchMembers;
   /** Discrepancies raised by the strategies (inside matches, currency mismatches), in order. */
   discrepancies: ProposedDiscrepancy[];
   stats: MatchingResult['stats'];
@@ -193,6 +196,7 @@ export function createContext(input: MatchingInput): MatchingContext {
     refs,
     duplicateOf: new Int32Array(0),
     matches: [],
+    matchMembers: new MatchMembers(),
     discrepancies: [],
     stats: { REFERENCE: emptyStats(), AMOUNT_DATE: emptyStats(), AGGREGATE: emptyStats(), aggregateBudgetExhausted: false },
     currencyCriteria: new Map(),
@@ -312,6 +316,7 @@ export function addMatch(
   };
   const matchIndex = ctx.matches.length;
   ctx.matches.push(match);
+  ctx.matchMembers.add(members, from, to);
   const stats = ctx.stats[rule];
   stats.matches++;
   stats.statementEntries += split - from;

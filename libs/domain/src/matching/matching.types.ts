@@ -1,4 +1,5 @@
 import type { MatchingRules } from '../matching-rules';
+import type { MatchedEntries } from './matched-entries';
 
 /** One statement entry as the engine sees it (the *actual* side). Money in minor units. */
 export interface StatementItem {
@@ -102,6 +103,7 @@ export interface RuleStats {
 
 export interface MatchingResult {
   matches: ProposedMatch[];
+  matchedEntries: MatchedEntries;
   discrepancies: ProposedDiscrepancy[];
   unmatchedStatementIds: string[];
   unmatchedLedgerIds: string[];

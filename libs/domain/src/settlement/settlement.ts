@@ -12,6 +12,11 @@ export interface SettlementMatch {
   ledgerIds: readonly string[];
 }
 
+/** Entries by id: a Map, or anything else that can find a match's entries. */
+export interface EntryLookup<T> {
+  get(id: string): T | undefined;
+}
+
 /** One settlement before it gets its id and match id. */
 export interface SettlementDraft {
   ledgerEntryId: string;
@@ -31,8 +36,8 @@ export interface SettlementDraft {
  */
 export function settlementsOf(
   match: SettlementMatch,
-  statement: ReadonlyMap<string, { amount: bigint; releaseType: string | null }>,
-  ledger: ReadonlyMap<string, { amount: bigint }>,
+  statement: EntryLookup<{ amount: bigint; releaseType: string | null }>,
+  ledger: EntryLookup<{ amount: bigint }>,
 ): SettlementDraft[] {
   if (match.ledgerIds.length === 1) {
     return [
@@ -58,7 +63,7 @@ export function settlementsOf(
 /** Minor units per release type, as strings; entries without one count as UNCLASSIFIED. */
 export function breakdownByReleaseType(
   statementIds: readonly string[],
-  statement: ReadonlyMap<string, { amount: bigint; releaseType: string | null }>,
+  statement: EntryLookup<{ amount: bigint; releaseType: string | null }>,
 ): Record<string, string> {
   if (statementIds.length === 1) {
     // The common case (one release paying one order), without the map and the sort.
