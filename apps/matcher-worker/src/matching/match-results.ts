@@ -1,21 +1,21 @@
 import { v7 as uuidv7 } from 'uuid';
 import { settlementsOf, type EntryLookup, type MatchingResult, type ProposedMatch } from '@concilia/domain';
-import type { NewDiscrepancy, NewMatch, NewSettlement } from '@concilia/persistence';
+import { UuidV7Block, UuidV7Source, type MatchRow, type NewDiscrepancy, type SettlementRow } from '@concilia/persistence';
 
 /**
  * The engine's proposals as rows to store. A pass proposes up to millions of matches: their
  * rows and settlements are built one at a time while they are written (re-iterable views), never
- * all held at once; only their ids (which discrepancies refer to) are kept.
+ * all held at once; only their ids (which discrepancies refer to) are kept, as bytes.
  */
 export class ResultRows {
-  readonly matchIds: string[];
+  readonly matchIds: UuidV7Block;
   readonly discrepancies: NewDiscrepancy[];
 
   constructor(private readonly result: MatchingResult) {
-    this.matchIds = result.matches.map(() => uuidv7());
+    this.matchIds = new UuidV7Block(result.matches.length);
     this.discrepancies = result.discrepancies.map((discrepancy) => ({
       id: uuidv7(),
-      matchId: discrepancy.matchIndex === null ? null : this.matchIds[discrepancy.matchIndex],
+      matchId: discrepancy.matchIndex === null ? null : this.matchIds.text(discrepancy.matchIndex),
       type: discrepancy.type,
       severity: discrepancy.severity,
       amount: discrepancy.amount,
@@ -27,28 +27,29 @@ export class ResultRows {
   }
 
   /** The matches as rows, built as they are read. */
-  get matches(): Iterable<NewMatch> {
+  get matches(): Iterable<MatchRow> {
     const { result, matchIds } = this;
     return {
       *[Symbol.iterator]() {
-        for (let index = 0; index < result.matches.length; index++) yield newMatch(matchIds[index], result.matches[index]);
+        for (let index = 0; index < result.matches.length; index++) yield matchRow(matchIds.at(index), result.matches[index]);
       },
     };
   }
 
   /** A settlement for every ledger entry of an accepted match, built as they are read. */
-  get settlements(): Iterable<NewSettlement> {
+  get settlements(): Iterable<SettlementRow> {
     const { result, matchIds } = this;
     return {
       *[Symbol.iterator]() {
+        const ids = new UuidV7Source();
         for (let index = 0; index < result.matches.length; index++) {
           const match = result.matches[index];
           if (match.status !== 'ACCEPTED') continue;
           const entries = result.matchedEntries.of(index);
           for (const draft of settlementsOf(match, new EntriesById(entries.statement), new EntriesById(entries.ledger))) {
             yield {
-              id: uuidv7(),
-              matchId: matchIds[index],
+              id: ids.take(),
+              matchId: matchIds.at(index),
               ledgerEntryId: draft.ledgerEntryId,
               currency: draft.currency,
               expectedAmount: draft.expectedAmount,
@@ -73,7 +74,7 @@ class EntriesById<T extends { id: string }> implements EntryLookup<T> {
   }
 }
 
-function newMatch(id: string, match: ProposedMatch): NewMatch {
+function matchRow(id: Uint8Array, match: ProposedMatch): MatchRow {
   return {
     id,
     method: 'AUTO',

@@ -13,13 +13,16 @@ export interface BinaryColumn {
   type: BinaryColumnType;
 }
 
+/** A value for a binary column: as for text COPY, and a uuid may also be its 16 bytes. */
+export type BinaryValue = CopyValue | Uint8Array;
+
 /**
  * Streams rows into `table` with `COPY ... (FORMAT binary)` in the caller's transaction. Postgres
  * then skips parsing text (uuids, bigints): about a third less server time than text COPY for
  * rows of ids, which is what bounds a matching pass's writes. Values must fit their column's
  * type (a uuid string, a bigint for int8, JSON text for jsonb); a wrong one throws before it is sent.
  */
-export async function copyBinaryRows(tx: Tx, table: string, columns: readonly BinaryColumn[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+export async function copyBinaryRows(tx: Tx, table: string, columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Promise<void> {
   const queryRunner = tx.queryRunner;
   if (!queryRunner) throw new Error('copyBinaryRows needs a transaction');
   const client = (await queryRunner.connect()) as PoolClient;
@@ -41,15 +44,15 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK_BYTES = 256 * 1024;
 
 /** The binary COPY stream: header, one tuple per row, trailer; in chunks of about 256 KB. */
-function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly CopyValue[]>): Generator<Buffer> {
-  const writer = new BinaryWriter();
+function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Generator<Buffer> {
+  const writer = new BinaryWriter(columns.length);
   writer.bytes(SIGNATURE);
   writer.int32(0); // flags
   writer.int32(0); // header extension length
   for (const row of rows) {
     if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns`);
     writer.int16(columns.length);
-    for (let i = 0; i < columns.length; i++) writer.field(columns[i], row[i]);
+    for (let i = 0; i < columns.length; i++) writer.field(columns[i], i, row[i]);
     if (writer.length >= CHUNK_BYTES) yield writer.take();
   }
   writer.int16(-1);
@@ -59,6 +62,14 @@ function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly
 class BinaryWriter {
   private buffer = Buffer.allocUnsafe(CHUNK_BYTES * 2);
   length = 0;
+  /** Per column, the last uuid text parsed and where its bytes were written: scope ids repeat on every row. */
+  private readonly lastUuidText: (string | null)[];
+  private readonly lastUuidBytes: Buffer[];
+
+  constructor(columns: number) {
+    this.lastUuidText = new Array<string | null>(columns).fill(null);
+    this.lastUuidBytes = Array.from({ length: columns }, () => Buffer.alloc(16));
+  }
 
   take(): Buffer {
     const chunk = Buffer.from(this.buffer.subarray(0, this.length));
@@ -66,11 +77,12 @@ class BinaryWriter {
     return chunk;
   }
 
-  field(column: BinaryColumn, value: CopyValue): void {
+  field(column: BinaryColumn, index: number, value: BinaryValue): void {
     if (value === null) return this.int32(-1);
+    if (value instanceof Uint8Array) return this.uuidBytes(column, value);
     switch (column.type) {
       case 'uuid':
-        return this.uuid(column.name, value);
+        return this.uuid(column.name, index, value);
       case 'int8':
         this.int32(8);
         this.ensure(8);
@@ -125,11 +137,30 @@ class BinaryWriter {
     this.length = offset + written;
   }
 
-  /** A uuid's 16 bytes from its text: canonical (36 characters) fast, else hyphens optional, either case. */
-  private uuid(column: string, value: CopyValue): void {
+  private uuidBytes(column: BinaryColumn, value: Uint8Array): void {
+    if (column.type !== 'uuid' || value.length !== 16) throw new Error(`${column.name}: ${value.length} bytes for a ${column.type} column`);
+    this.int32(16);
+    this.ensure(16);
+    this.buffer.set(value, this.length);
+    this.length += 16;
+  }
+
+  /** A uuid's 16 bytes from its text: the same as the row before copied, canonical (36 characters) fast, else hyphens optional, either case. */
+  private uuid(column: string, index: number, value: CopyValue): void {
     const text = String(value);
     this.int32(16);
     this.ensure(16);
+    if (text === this.lastUuidText[index]) {
+      this.lastUuidBytes[index].copy(this.buffer, this.length);
+      this.length += 16;
+      return;
+    }
+    this.parseUuid(column, text);
+    this.buffer.copy(this.lastUuidBytes[index], 0, this.length - 16, this.length);
+    this.lastUuidText[index] = text;
+  }
+
+  private parseUuid(column: string, text: string): void {
     if (text.length === 36 && text.charCodeAt(8) === 45 && text.charCodeAt(13) === 45 && text.charCodeAt(18) === 45 && text.charCodeAt(23) === 45) {
       const buffer = this.buffer;
       const out = this.length;

@@ -4,6 +4,7 @@ import { createDataSource } from '../data-source';
 import { Database } from '../database';
 import { copyBinaryRows, type BinaryColumn } from './copy-binary';
 import { copyOut, copyOutRows, copyRows, parseTextArray, sqlLiteral } from './copy-rows';
+import { UuidV7Block } from './uuid-v7-block';
 
 /** COPY in and out must carry any text unchanged: tabs, newlines, backslashes, quotes, NULL-looking words. */
 describe('copyRows / copyOut (against Postgres)', () => {
@@ -79,6 +80,36 @@ describe('copyRows / copyOut (against Postgres)', () => {
         { id, label: 'ACCEPTED', code: 'BRL', n: 100, amount: '9223372036854775807', flag: true, body: [{ name: 'réf', detail: { a: '1' } }], note: big, doc: { SALE: '10000', ção: '-1' } },
         { id: null, label: null, code: null, n: null, amount: null, flag: null, body: null, note: null, doc: null },
       ]);
+    });
+  });
+
+  it('writes uuids given as their 16 bytes, and a text repeated from row to row, exactly', async () => {
+    const ids = new UuidV7Block(4);
+    const [scope, other] = [randomUUID(), randomUUID()];
+    const columns: BinaryColumn[] = [
+      { name: 'id', type: 'uuid' },
+      { name: 'scope', type: 'uuid' },
+    ];
+    await withProbeTable('id uuid, scope uuid', async (table) => {
+      await database.transaction((tx) =>
+        copyBinaryRows(tx, table, columns, [
+          [ids.at(0), scope],
+          [ids.at(1), scope],
+          [ids.at(2), other],
+          [ids.at(3), scope.toUpperCase()],
+        ]),
+      );
+      const rows = await dataSource.query(`SELECT id, scope FROM ${table} ORDER BY id`);
+      expect(rows).toEqual([
+        { id: ids.text(0), scope },
+        { id: ids.text(1), scope },
+        { id: ids.text(2), scope: other },
+        { id: ids.text(3), scope },
+      ]);
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'scope', type: 'uuid' }], [[ids.at(0).subarray(0, 15)]]))).rejects.toThrow('15 bytes for a uuid column');
+    });
+    await withProbeTable('label text', async (table) => {
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'label', type: 'text' }], [[ids.at(0)]]))).rejects.toThrow('16 bytes for a text column');
     });
   });
 

@@ -24,6 +24,7 @@ export * from './audit.repository';
 export * from './idempotency.repository';
 export * from './ledger-entry.repository';
 export * from './matching.repository';
+export * from './uuid-v7-block';
 export * from './match-review.repository';
 export * from './summary';
 export * from './event.repository';

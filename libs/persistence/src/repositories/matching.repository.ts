@@ -1,8 +1,8 @@
 import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
-import { copyBinaryRows, type BinaryColumn } from './copy-binary';
-import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral, type CopyValue } from './copy-rows';
+import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
+import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral } from './copy-rows';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
 export type StatementItemRow = StatementItem;
@@ -57,6 +57,13 @@ export interface NewSettlement {
   difference: bigint;
   breakdown: Record<string, string>;
 }
+
+/** An id to insert: its text, or its 16 bytes (see `UuidV7Block`). */
+export type RowId = string | Uint8Array;
+
+/** What `insertMatches` and `insertSettlements` take: the same rows, with ids as text or bytes. */
+export type MatchRow = Omit<NewMatch, 'id'> & { id: RowId };
+export type SettlementRow = Omit<NewSettlement, 'id' | 'matchId'> & { id: RowId; matchId: RowId };
 
 export interface RunScope {
   tenantId: string;
@@ -201,7 +208,7 @@ export class MatchingRepository {
    * Matches and their links by COPY. `matches` is read twice (rows, then links): pass an array or
    * a re-iterable view, so that a pass's million matches become rows one at a time.
    */
-  async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<NewMatch>): Promise<void> {
+  async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<MatchRow>): Promise<void> {
     await copyBinaryRows(
       tx,
       'matches',
@@ -234,7 +241,7 @@ export class MatchingRepository {
   }
 
   /** Settlements of accepted matches; a pass never writes one twice (one per match and ledger entry). */
-  async insertSettlements(tx: Tx, scope: RunScope, settlements: Iterable<NewSettlement>): Promise<void> {
+  async insertSettlements(tx: Tx, scope: RunScope, settlements: Iterable<SettlementRow>): Promise<void> {
     await copyBinaryRows(
       tx,
       'settlements',
@@ -336,11 +343,11 @@ export async function storedResultCounts(tx: Tx, reconciliationId: string): Prom
   };
 }
 
-function* mapRows<T>(items: Iterable<T>, toRow: (item: T) => CopyValue[]): Generator<CopyValue[]> {
+function* mapRows<T, V>(items: Iterable<T>, toRow: (item: T) => V[]): Generator<V[]> {
   for (const item of items) yield toRow(item);
 }
 
-function* matchItems(scope: RunScope, matches: Iterable<NewMatch>): Generator<CopyValue[]> {
+function* matchItems(scope: RunScope, matches: Iterable<MatchRow>): Generator<BinaryValue[]> {
   for (const match of matches) {
     for (const id of match.statementIds) yield [match.id, id, 'STATEMENT', scope.tenantId, scope.reconciliationId];
     for (const id of match.ledgerIds) yield [match.id, id, 'LEDGER', scope.tenantId, scope.reconciliationId];
