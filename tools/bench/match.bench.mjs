@@ -16,6 +16,8 @@ import { args, record, scratchDatabase, startApp, stopApp, summarize, table } fr
 
 const require = createRequire(import.meta.url);
 const { Queue } = require('bullmq');
+// Entry ids are time-ordered (v7), as the API and file imports make them.
+const { v7: uuidv7 } = require('uuid');
 const options = args({ size: 100_000, runs: 3 });
 const PORT = 3901;
 const PREFIX = `bench_match_${Date.now().toString(36)}`;
@@ -39,7 +41,7 @@ function* statementRows(tenantId, accountId, reconciliationId) {
     const amount = kind === 'orphan' ? 9_000_000_00 + i : 100_00 + i;
     const refs = kind === 'reference' ? `{PED-${i}}` : '{}';
     const day = kind === 'amount' ? dayOf(i + 1) : dayOf(i);
-    yield `${randomUUID()}\t${tenantId}\t${reconciliationId}\t${accountId}\tS-${i}\t${amount}\tBRL\t${day}\t${refs}\tSALE\n`;
+    yield `${uuidv7()}\t${tenantId}\t${reconciliationId}\t${accountId}\tS-${i}\t${amount}\tBRL\t${day}\t${refs}\tSALE\n`;
   }
 }
 
@@ -63,7 +65,7 @@ async function load(client) {
     `INSERT INTO reconciliations (id, tenant_id, account_id, currency, period_start, period_end, mode, status, statement_entry_count) VALUES ($1, $2, $3, 'BRL', '2026-01-01', '2026-01-31', 'MANUAL', 'PENDING', $4)`,
     [reconciliationId, tenantId, accountId, options.size],
   );
-  const ledgerIds = Array.from({ length: options.size }, () => randomUUID());
+  const ledgerIds = Array.from({ length: options.size }, () => uuidv7());
   await copy(client, 'COPY ledger_entries (id, tenant_id, account_id, external_id, kind, amount, currency, entry_date, refs) FROM STDIN', ledgerRows(ledgerIds, tenantId, accountId));
   await copy(client, 'COPY statement_entries (id, tenant_id, reconciliation_id, account_id, external_id, amount, currency, entry_date, refs, release_type) FROM STDIN', statementRows(tenantId, accountId, reconciliationId));
   await client.query('ANALYZE');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { encodeCriterion } from '@concilia/persistence';
 import { startIngestApi, type IngestApiHarness } from '../testing/ingest-api.harness';
 import { blockAccount, expectProblem, insertMatch, reviewSetup, reviewState, setStatus, UNLIMITED, type ReviewSetup } from '../testing/review-fixtures';
 
@@ -28,9 +29,10 @@ describe('reading matches, and their notes (e2e)', () => {
         { externalId: 'L4', amount: '40.00' },
       ],
     );
+    // As stored: a criterion of a shape without a tuple form as its object, a known one as a tuple.
     const explanation = [
       { name: 'reference', passed: true, detail: { reference: 'PED1' } },
-      { name: 'amount', passed: true, detail: { statementTotal: '1000', ledgerTotal: '1000', difference: '0', tolerance: '0' } },
+      encodeCriterion({ name: 'amount', passed: true, detail: { statementTotal: '1000', ledgerTotal: '1000', difference: '0', tolerance: '0' } }),
     ];
     const m = {
       suggested: await insertMatch(h, t, { statement: [t.s.S1], ledger: [t.l.L1] }, { status: 'SUGGESTED', confidence: 72, explanation }),

@@ -1,4 +1,4 @@
-import { Database, computeSummary } from '@concilia/persistence';
+import { Database, computeSummary, decodeExplanation } from '@concilia/persistence';
 import { seedLedgerEntries, seedReconciliation, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
 import { startMatcher, type MatcherHarness } from '../testing/matcher.harness';
 import { MatchingRunService } from './matching-run.service';
@@ -54,8 +54,9 @@ describe('matcher-worker (e2e)', () => {
       ['REFERENCE', 'ACCEPTED', '8000', '8000', '0'],
     ]);
     const reference = matches.find((match) => match.rule === 'REFERENCE');
-    const [stored] = await m.db.query<{ explanation: { name: string; passed: boolean; detail: Record<string, unknown> }[] }>(`SELECT explanation FROM matches WHERE id = $1`, [reference?.id]);
-    expect(stored.explanation).toEqual([
+    const [stored] = await m.db.query<{ explanation: unknown[] }>(`SELECT explanation FROM matches WHERE id = $1`, [reference?.id]);
+    expect(stored.explanation.every((criterion) => Array.isArray(criterion))).toBe(true); // stored as tuples
+    expect(decodeExplanation(stored.explanation)).toEqual([
       { name: 'reference', passed: true, detail: expect.objectContaining({ statementEntries: 3, ledgerEntries: 1 }) },
       { name: 'currency', passed: true, detail: { currency: 'BRL' } },
       { name: 'amount', passed: true, detail: { difference: '0', tolerance: '0' } },

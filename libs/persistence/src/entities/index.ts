@@ -53,6 +53,7 @@ export type { MatchSide } from './match-item.entity';
 export type { IdempotencyState } from './idempotency-key.entity';
 export type { AuditActorType } from './audit-event.entity';
 export { bigintTransformer } from './transformers';
+export { decodeExplanation, encodeCriterion } from './explanation-codec';
 
 export const ENTITIES = [
   TenantEntity,

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { decodeExplanation } from './explanation-codec';
 import { bigintTransformer } from './transformers';
 
 export type MatchStatus = 'SUGGESTED' | 'ACCEPTED' | 'REJECTED' | 'UNMATCHED' | 'SUPERSEDED';
@@ -47,8 +48,11 @@ export class MatchEntity {
   @Column({ type: 'bigint', transformer: bigintTransformer })
   difference!: bigint;
 
-  /** Stored as json, not jsonb: written a million at a time and only ever read whole (jsonb's parse cost a pass 1.5 s at 1M). */
-  @Column({ type: 'json' })
+  /**
+   * Stored as json, not jsonb: written a million at a time and only ever read whole (jsonb's
+   * parse cost a pass 1.5 s at 1M); known criteria stored as tuples (see explanation-codec).
+   */
+  @Column({ type: 'json', transformer: { to: (value: unknown) => value, from: decodeExplanation } })
   explanation!: unknown[];
 
   @Column({ type: 'text', nullable: true })

@@ -1,6 +1,7 @@
 import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
+import { encodeCriterion } from '../entities/explanation-codec';
 import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
 import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral } from './copy-rows';
 
@@ -254,8 +255,9 @@ export class MatchingRepository {
 const sharedCriterionJson = new WeakMap<object, string>();
 
 /**
- * A match's explanation as JSON. The engine shares frozen criteria between matches (a million
- * reference matches have the same currency and amount criteria): each is stringified once.
+ * A match's explanation as stored JSON (known criteria as tuples, see explanation-codec). The
+ * engine shares frozen criteria between matches (a million reference matches have the same
+ * currency and amount criteria): each is encoded once.
  */
 function explanationJson(explanation: readonly unknown[]): string {
   let json = '[';
@@ -264,7 +266,7 @@ function explanationJson(explanation: readonly unknown[]): string {
     const shared = typeof criterion === 'object' && criterion !== null && Object.isFrozen(criterion) ? criterion : null;
     let part = shared ? sharedCriterionJson.get(shared) : undefined;
     if (part === undefined) {
-      part = JSON.stringify(criterion) ?? 'null';
+      part = JSON.stringify(encodeCriterion(criterion)) ?? 'null';
       if (shared) sharedCriterionJson.set(shared, part);
     }
     json += i === 0 ? part : `,${part}`;
