@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeExplanation, encodeCriterion } from './explanation-codec';
+import { decodeExplanation, encodeCriterion, encodedCriterionJson } from './explanation-codec';
 
 /** What a stored explanation reads back as: encoded, through JSON as Postgres keeps it, decoded. */
 const roundTrip = (explanation: unknown[]) => decodeExplanation(JSON.parse(JSON.stringify(explanation.map(encodeCriterion))));
@@ -61,6 +61,7 @@ describe('explanation storage', () => {
       fc.property(fc.array(fc.oneof(known, other), { maxLength: 6 }), (explanation) => {
         const expected = JSON.parse(JSON.stringify(explanation)); // what json storage keeps of it (-0 as 0)
         expect(roundTrip(explanation)).toEqual(expected);
+        for (const criterion of explanation) expect(encodedCriterionJson(criterion)).toBe(JSON.stringify(encodeCriterion(criterion)));
       }),
     );
   });

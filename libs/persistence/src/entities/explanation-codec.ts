@@ -24,18 +24,61 @@ const SHAPES: readonly (readonly [name: string, keys: readonly string[]])[] = [
 
 type DetailValue = string | number | boolean | null;
 
-/** Shape codes by name and key list ("reference|references,statementEntries,ledgerEntries"). */
-const SHAPE_CODES = new Map(SHAPES.map(([name, keys], code) => [`${name}|${keys.join(',')}`, code]));
+/** The shapes of each criterion name, as [code, keys]. */
+const SHAPES_BY_NAME = new Map<string, [number, readonly string[]][]>();
+SHAPES.forEach(([name, keys], code) => SHAPES_BY_NAME.set(name, [...(SHAPES_BY_NAME.get(name) ?? []), [code, keys]]));
+
+interface Criterion {
+  name: string;
+  passed: boolean;
+  detail: Record<string, unknown>;
+}
 
 /** One criterion as stored: a tuple when its shape is known, else the criterion itself. */
 export function encodeCriterion(criterion: unknown): unknown {
-  if (!isCriterion(criterion)) return criterion;
-  const keys = Object.keys(criterion.detail);
-  const code = SHAPE_CODES.get(`${criterion.name}|${keys.join(',')}`);
-  if (code === undefined) return criterion;
-  const values = keys.map((key) => criterion.detail[key]);
-  if (!values.every(isDetailValue)) return criterion;
-  return [code, criterion.passed ? 1 : 0, ...values];
+  const shape = shapeOf(criterion);
+  if (shape === null) return criterion;
+  const { passed, detail } = criterion as Criterion;
+  return [shape[0], passed ? 1 : 0, ...shape[1].map((key) => detail[key])];
+}
+
+/** The JSON text of `encodeCriterion(criterion)`, built without the intermediate tuple (a pass encodes a million). */
+export function encodedCriterionJson(criterion: unknown): string {
+  const shape = shapeOf(criterion);
+  if (shape === null) return JSON.stringify(criterion) ?? 'null';
+  const { passed, detail } = criterion as Criterion;
+  let json = `[${shape[0]},${passed ? 1 : 0}`;
+  for (const key of shape[1]) json += `,${JSON.stringify(detail[key])}`;
+  return `${json}]`;
+}
+
+/** The known shape of a criterion: exactly name, passed and detail, and detail's keys in a known order with plain values. */
+function shapeOf(value: unknown): [number, readonly string[]] | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { name, passed, detail } = value as Record<string, unknown>;
+  if (typeof name !== 'string' || typeof passed !== 'boolean' || typeof detail !== 'object' || detail === null || Array.isArray(detail)) return null;
+  if (countKeys(value) !== 3) return null;
+  const candidates = SHAPES_BY_NAME.get(name);
+  if (candidates === undefined) return null;
+  for (const shape of candidates) if (hasKeys(detail as Record<string, unknown>, shape[1])) return shape;
+  return null;
+}
+
+function countKeys(value: object): number {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key)) count++;
+  return count;
+}
+
+/** True when `detail` has exactly `keys`, in that order, each a plain JSON value. */
+function hasKeys(detail: Record<string, unknown>, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in detail) {
+    if (!Object.hasOwn(detail, key)) continue;
+    if (key !== keys[i] || !isDetailValue(detail[key])) return false;
+    i++;
+  }
+  return i === keys.length;
 }
 
 /** A stored explanation as the API shows it: tuples expanded, anything else as stored. */
@@ -52,14 +95,6 @@ function decodeCriterion(stored: unknown): unknown {
   const detail: Record<string, DetailValue> = {};
   keys.forEach((key, i) => (detail[key] = stored[i + 2] as DetailValue));
   return { name, passed: stored[1] === 1, detail };
-}
-
-function isCriterion(value: unknown): value is { name: string; passed: boolean; detail: Record<string, unknown> } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { name, passed, detail } = value as Record<string, unknown>;
-  return (
-    Object.keys(value).length === 3 && typeof name === 'string' && typeof passed === 'boolean' && typeof detail === 'object' && detail !== null && !Array.isArray(detail)
-  );
 }
 
 function isDetailValue(value: unknown): value is DetailValue {

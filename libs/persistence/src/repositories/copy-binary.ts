@@ -40,6 +40,8 @@ function hexDigit(code: number): number {
   return code < 128 ? HEX_DIGITS[code] : -1;
 }
 
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK_BYTES = 256 * 1024;
 
@@ -71,8 +73,10 @@ class BinaryWriter {
     this.lastUuidBytes = Array.from({ length: columns }, () => Buffer.alloc(16));
   }
 
+  /** The bytes written so far, handed over whole (the stream may hold them): writing goes on in a new buffer. */
   take(): Buffer {
-    const chunk = Buffer.from(this.buffer.subarray(0, this.length));
+    const chunk = this.buffer.subarray(0, this.length);
+    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES * 2);
     this.length = 0;
     return chunk;
   }
@@ -84,11 +88,7 @@ class BinaryWriter {
       case 'uuid':
         return this.uuid(column.name, index, value);
       case 'int8':
-        this.int32(8);
-        this.ensure(8);
-        this.buffer.writeBigInt64BE(typeof value === 'bigint' ? value : BigInt(value as number), this.length);
-        this.length += 8;
-        return;
+        return this.int64(typeof value === 'bigint' ? value : BigInt(value as number));
       case 'int2':
         if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${column.name}: not a smallint: ${String(value)}`);
         this.int32(2);
@@ -105,6 +105,18 @@ class BinaryWriter {
       case 'json':
         return this.text(String(value), -1);
     }
+  }
+
+  /** Amounts mostly fit 32 bits: written as two int32 words without the BigInt arithmetic of writeBigInt64BE. */
+  private int64(value: bigint): void {
+    this.int32(8);
+    this.ensure(8);
+    if (value >= INT32_MIN && value <= INT32_MAX) {
+      const small = Number(value);
+      this.buffer.writeInt32BE(small < 0 ? -1 : 0, this.length);
+      this.buffer.writeInt32BE(small, this.length + 4);
+    } else this.buffer.writeBigInt64BE(value, this.length);
+    this.length += 8;
   }
 
   int16(value: number): void {

@@ -83,6 +83,25 @@ describe('copyRows / copyOut (against Postgres)', () => {
     });
   });
 
+  it('writes bigints exactly on both sides of the 32-bit fast path', async () => {
+    const amounts = [0n, 1n, -1n, 2_147_483_647n, -2_147_483_648n, 2_147_483_648n, -2_147_483_649n, 4_294_967_296n, -4_294_967_297n, 9_223_372_036_854_775_807n, -9_223_372_036_854_775_808n];
+    await withProbeTable('i bigint, amount bigint', async (table) => {
+      await database.transaction((tx) =>
+        copyBinaryRows(
+          tx,
+          table,
+          [
+            { name: 'i', type: 'int8' },
+            { name: 'amount', type: 'int8' },
+          ],
+          amounts.map((amount, i) => [i, amount]),
+        ),
+      );
+      const rows: { amount: string }[] = await dataSource.query(`SELECT amount::text AS amount FROM ${table} ORDER BY i`);
+      expect(rows.map((row) => BigInt(row.amount))).toEqual(amounts);
+    });
+  });
+
   it('writes uuids given as their 16 bytes, and a text repeated from row to row, exactly', async () => {
     const ids = new UuidV7Block(4);
     const [scope, other] = [randomUUID(), randomUUID()];

@@ -1,7 +1,7 @@
 import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
-import { encodeCriterion } from '../entities/explanation-codec';
+import { encodedCriterionJson } from '../entities/explanation-codec';
 import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
 import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral } from './copy-rows';
 
@@ -266,7 +266,7 @@ function explanationJson(explanation: readonly unknown[]): string {
     const shared = typeof criterion === 'object' && criterion !== null && Object.isFrozen(criterion) ? criterion : null;
     let part = shared ? sharedCriterionJson.get(shared) : undefined;
     if (part === undefined) {
-      part = JSON.stringify(encodeCriterion(criterion)) ?? 'null';
+      part = encodedCriterionJson(criterion);
       if (shared) sharedCriterionJson.set(shared, part);
     }
     json += i === 0 ? part : `,${part}`;
