@@ -165,7 +165,8 @@ async function main() {
       ['accepted matches (last run)', rows[0].accepted],
       ['discrepancies (last run)', rows[0].discrepancies],
       ['floor pairs (last run)', floors.at(-1).pairs],
-      ['last pass by stage (ms)', Object.entries(stages).filter(([name]) => name.endsWith('Ms')).map(([name, ms]) => `${name.replace('Ms', '')} ${ms}`).join(', ')],
+      ['last pass by stage (ms)', Object.entries(stages).filter(([name]) => name.endsWith('Ms') && !name.endsWith('CpuMs')).map(([name, ms]) => `${name.replace('Ms', '')} ${ms}`).join(', ')],
+      ['matcher CPU in each stage (ms)', Object.entries(stages).filter(([name]) => name.endsWith('CpuMs')).map(([name, ms]) => `${name.replace('CpuMs', '')} ${ms}`).join(', ')],
       ['matcher RSS after each stage (MB)', Object.entries(stages).filter(([name]) => name.endsWith('RssMb')).map(([name, mb]) => `${name.replace('RssMb', '')} ${mb}`).join(', ')],
     ]);
     record('match', { options, matcherSeconds: matcherTime, floorSeconds: floorTime, ratio: matcherTime.median / floorTime.median, peakRssMb: rss, lastPassStagesMs: stages });
