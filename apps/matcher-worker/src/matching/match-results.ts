@@ -12,7 +12,7 @@ export class ResultRows {
   readonly discrepancies: NewDiscrepancy[];
 
   constructor(private readonly result: MatchingResult) {
-    this.matchIds = new UuidV7Block(result.matches.length);
+    this.matchIds = new UuidV7Block(result.matchList.length);
     this.discrepancies = result.discrepancies.map((discrepancy) => ({
       id: uuidv7(),
       matchId: discrepancy.matchIndex === null ? null : this.matchIds.text(discrepancy.matchIndex),
@@ -31,7 +31,8 @@ export class ResultRows {
     const { result, matchIds } = this;
     return {
       *[Symbol.iterator]() {
-        for (let index = 0; index < result.matches.length; index++) yield matchRow(matchIds.at(index), result.matches[index]);
+        const list = result.matchList;
+        for (let index = 0; index < list.length; index++) yield matchRow(matchIds.at(index), list.at(index));
       },
     };
   }
@@ -42,10 +43,11 @@ export class ResultRows {
     return {
       *[Symbol.iterator]() {
         const ids = new UuidV7Source();
-        for (let index = 0; index < result.matches.length; index++) {
-          const match = result.matches[index];
-          if (match.status !== 'ACCEPTED') continue;
-          const entries = result.matchedEntries.of(index);
+        const list = result.matchList;
+        for (let index = 0; index < list.length; index++) {
+          if (list.status(index) !== 'ACCEPTED') continue;
+          const match = list.at(index);
+          const entries = list.entriesOf(index);
           for (const draft of settlementsOf(match, new EntriesById(entries.statement), new EntriesById(entries.ledger))) {
             yield {
               id: ids.take(),

@@ -70,7 +70,7 @@ export class MatchingRunService {
     const result = matchEntries({ statement, ledger, rules, lockedStatementIds: kept.statementIds, lockedLedgerIds: kept.ledgerIds, rejectedPairs: rejected });
     const rows = new ResultRows(result);
     timings.lap('matchMs');
-    await this.progress(job, onProgress, 'writing', { matches: result.matches.length });
+    await this.progress(job, onProgress, 'writing', { matches: result.matchList.length });
 
     const outcome = await this.database.transaction(async (tx) => {
       const current = await this.reconciliations.lockForRun(tx, reconciliation.id, job.runVersion);
@@ -86,10 +86,10 @@ export class MatchingRunService {
       timings.lap('writeOthersMs');
       const statementSide = statementTotalsAfterPass(current.currency, { open: statement, closed: statementRead.closed, outsideMatches: result.outsideMatches.statement });
       const ledgerSide = await ledgerTotals(tx, current.id);
-      const computed = summaryOf(current.currency, { statement: statementSide, ledger: ledgerSide.totals }, withPassResults(keptResults, result.matches, rows.discrepancies));
+      const computed = summaryOf(current.currency, { statement: statementSide, ledger: ledgerSide.totals }, withPassResults(keptResults, result.matchList, rows.discrepancies));
       timings.lap('summaryMs');
       const summary = computed.summary;
-      await this.matching.finishRun(tx, runId, 'SUCCEEDED', { ...result.stats, matches: result.matches.length, discrepancies: rows.discrepancies.length, ...timings.laps }, null);
+      await this.matching.finishRun(tx, runId, 'SUCCEEDED', { ...result.stats, matches: result.matchList.length, discrepancies: rows.discrepancies.length, ...timings.laps }, null);
       if (current.rematchRequested) return { outcome: 'follow_up' as const, messages: [await this.followUp(tx, current, summary, job)] };
       const status = finalStatus(computed);
       await this.reconciliations.update(tx, current, { status, previousStatus: 'PROCESSING', summary, progress: null, lastMatchedAt: new Date(), failureReason: null });

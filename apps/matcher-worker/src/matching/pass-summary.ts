@@ -1,4 +1,4 @@
-import type { ClosedEntry, NewDiscrepancy, NewMatch, SideTotals, StoredResultCounts } from '@concilia/persistence';
+import type { ClosedEntry, NewDiscrepancy, SideTotals, StoredResultCounts } from '@concilia/persistence';
 
 interface Entry {
   amount: bigint;
@@ -35,8 +35,15 @@ function sumOf(currency: string, entries: readonly Entry[]): bigint {
   return total;
 }
 
+/** The pass's matches as the summary counts them: how many, and each one's status and statement total. */
+export interface PassMatches {
+  length: number;
+  status(index: number): string;
+  statementTotal(index: number): bigint;
+}
+
 /** The stored result counts once the pass's matches and discrepancies are written beside what was kept. */
-export function withPassResults(kept: StoredResultCounts, matches: readonly Pick<NewMatch, 'status' | 'statementTotal'>[], discrepancies: readonly Pick<NewDiscrepancy, 'type' | 'amount'>[]): StoredResultCounts {
+export function withPassResults(kept: StoredResultCounts, matches: PassMatches, discrepancies: readonly Pick<NewDiscrepancy, 'type' | 'amount'>[]): StoredResultCounts {
   const counts: StoredResultCounts = {
     accepted: { ...kept.accepted },
     suggested: kept.suggested,
@@ -44,10 +51,10 @@ export function withPassResults(kept: StoredResultCounts, matches: readonly Pick
     statusMismatch: kept.statusMismatch,
     discrepancies: { ...kept.discrepancies, open: kept.discrepancies.open + discrepancies.length },
   };
-  for (const match of matches) {
-    if (match.status === 'ACCEPTED') {
+  for (let index = 0; index < matches.length; index++) {
+    if (matches.status(index) === 'ACCEPTED') {
       counts.accepted.count++;
-      counts.accepted.amount += match.statementTotal;
+      counts.accepted.amount += matches.statementTotal(index);
     } else counts.suggested++;
   }
   for (const discrepancy of discrepancies) {

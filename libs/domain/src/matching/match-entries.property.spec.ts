@@ -117,7 +117,7 @@ function checkInvariants(inputValue: MatchingInput, result: MatchingResult): voi
     expect(sItems.length).toBeGreaterThan(0);
     expect(lItems.length).toBeGreaterThan(0);
     // the engine hands back each match's own entry objects, in the order of its ids
-    const entries = result.matchedEntries.of(index);
+    const entries = result.matchList.entriesOf(index);
     expect(entries.statement).toHaveLength(sItems.length);
     entries.statement.forEach((item, k) => expect(item).toBe(sItems[k]));
     expect(entries.ledger).toHaveLength(lItems.length);

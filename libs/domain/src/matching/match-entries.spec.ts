@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 import { DEFAULT_MATCHING_RULES, type MatchingRules } from '../matching-rules';
 import { matchEntries } from './match-entries';
-import { MatchedEntries } from './matched-entries';
+import { MatchList } from './match-list';
 import type { LedgerItem, MatchingInput, MatchingResult, StatementItem } from './matching.types';
 
 const st = (id: string, amount: bigint, extra: Partial<StatementItem> = {}): StatementItem => ({
@@ -134,7 +134,7 @@ describe('matchEntries: the outcome', () => {
   it('handles empty input', () => {
     expect(run([], [])).toEqual({
       matches: [],
-      matchedEntries: expect.any(MatchedEntries),
+      matchList: expect.any(MatchList),
       discrepancies: [],
       unmatchedStatementIds: [],
       unmatchedLedgerIds: [],

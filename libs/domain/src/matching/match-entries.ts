@@ -3,8 +3,7 @@ import { runAmountDateStrategy } from './amount-date.strategy';
 import { outcomeDiscrepancies } from './discrepancies';
 import { detectDuplicates } from './duplicate-detection';
 import { createContext, LOCKED, MATCHED, type MatchingContext } from './matching-context';
-import { MatchedEntries } from './matched-entries';
-import type { LedgerItem, MatchingInput, MatchingResult, StatementItem } from './matching.types';
+import type { LedgerItem, MatchingInput, MatchingResult, ProposedMatch, StatementItem } from './matching.types';
 import { runReferenceStrategy } from './reference.strategy';
 
 /**
@@ -29,9 +28,14 @@ export function matchEntries(input: MatchingInput): MatchingResult {
   const rest = outcomeDiscrepancies(ctx, unmatchedStatementIds, unmatchedLedgerIds);
   const discrepancies = ctx.discrepancies;
   for (let i = 0; i < rest.length; i++) discrepancies.push(rest[i]);
+  const matchList = ctx.matchList;
+  let matches: ProposedMatch[] | null = null;
   return {
-    matches: ctx.matches,
-    matchedEntries: new MatchedEntries(ctx.statement, ctx.ledger, ctx.matchMembers),
+    // Made on first read: a pass reads matchList one match at a time and never makes them all.
+    get matches() {
+      return (matches ??= matchList.toArray());
+    },
+    matchList,
     discrepancies,
     unmatchedStatementIds,
     unmatchedLedgerIds,

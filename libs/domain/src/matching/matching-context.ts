@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 import type { MatchingRules } from '../matching-rules';
 import { epochDay } from './epoch-day';
-import { MatchMembers } from './matched-entries';
+import { MatchList, type SharedCriteria } from './match-list';
 import { sortedById } from './id-order';
 import { buildReferenceIndex, compileReferencePatterns, type ReferenceIndex } from './reference-keys';
 import { abs, toleranceFor, withinTolerance } from './tolerance';
@@ -62,9 +62,8 @@ export interface MatchingContext {
   refs: ReferenceIndex;
   /** For a DUPLICATE statement entry: the position of the entry it repeats. */
   duplicateOf: Int32Array;
-  matches: ProposedMatch[];
-  /** The global positions of every match's entries, in match order. */
-  matchMembers: MatchMembers;
+  /** The proposed matches, column-wise. */
+  matchList: MatchList;
   /** Discrepancies raised by the strategies (inside matches, currency mismatches), in order. */
   discrepancies: ProposedDiscrepancy[];
   stats: MatchingResult['stats'];
@@ -169,7 +168,13 @@ export function createContext(input: MatchingInput): MatchingContext {
   const tolerance = rules.amountTolerance > 0n ? rules.amountTolerance : 0n;
   const bps = BigInt(Math.max(0, Math.floor(rules.amountToleranceBps)));
   const emptyStats = () => ({ matches: 0, statementEntries: 0, ledgerEntries: 0 });
-  return {
+  const sCur = currencyIds(statement, currencyIndex, currencies);
+  const lCur = currencyIds(ledger, currencyIndex, currencies);
+  const criteria: SharedCriteria = {
+    currency: (currency) => currencyCriterion(ctx, currency),
+    amount: (ledgerTotal, difference, within) => amountCriterion(ctx, ledgerTotal, difference, within),
+  };
+  const ctx: MatchingContext = {
     rules,
     statement,
     ledger,
@@ -179,8 +184,8 @@ export function createContext(input: MatchingInput): MatchingContext {
     lState,
     sDay: dayNumbers(statement, 'statement'),
     lDay: dayNumbers(ledger, 'ledger'),
-    sCur: currencyIds(statement, currencyIndex, currencies),
-    lCur: currencyIds(ledger, currencyIndex, currencies),
+    sCur,
+    lCur,
     currencies,
     window: Math.max(0, Math.floor(rules.dateWindowDays)),
     tolerance,
@@ -195,14 +200,14 @@ export function createContext(input: MatchingInput): MatchingContext {
     rejectedL: rejected ? rejected.l : [],
     refs,
     duplicateOf: new Int32Array(0),
-    matches: [],
-    matchMembers: new MatchMembers(),
+    matchList: new MatchList(statement, ledger, currencies, criteria),
     discrepancies: [],
     stats: { REFERENCE: emptyStats(), AMOUNT_DATE: emptyStats(), AGGREGATE: emptyStats(), aggregateBudgetExhausted: false },
     currencyCriteria: new Map(),
     exactAmountCriteria: new Map(),
     statusCache: new Map(),
   };
+  return ctx;
 }
 
 export function isRejected(ctx: MatchingContext, s: number, l: number): boolean {
@@ -291,32 +296,12 @@ export function addMatch(
   ledgerTotal: bigint,
   within: boolean,
   confidence: number,
-  explanation: Criterion[],
-): ProposedMatch {
+  explanation: Criterion[] | string,
+): number {
   const { statement, ledger, nS } = ctx;
-  const statementIds: string[] = split - from === 1 ? [statement[members[from]].id] : [];
-  if (split - from !== 1) for (let k = from; k < split; k++) statementIds.push(statement[members[k]].id);
-  const ledgerIds: string[] = to - split === 1 ? [ledger[members[split] - nS].id] : [];
-  if (to - split !== 1) for (let k = split; k < to; k++) ledgerIds.push(ledger[members[k] - nS].id);
   const first = members[from];
-  const currency = statement[first].currency;
-  const difference = statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal;
-  const match: ProposedMatch = {
-    statementIds,
-    ledgerIds,
-    rule,
-    confidence,
-    status: statusOf(ctx, confidence),
-    currency,
-    statementTotal,
-    ledgerTotal,
-    difference,
-    withinTolerance: within,
-    explanation,
-  };
-  const matchIndex = ctx.matches.length;
-  ctx.matches.push(match);
-  ctx.matchMembers.add(members, from, to);
+  const currency = ctx.sCur[first];
+  const matchIndex = ctx.matchList.add({ rule, members, from, split, to, statementTotal, ledgerTotal, within, confidence, status: statusOf(ctx, confidence), currency, explanation });
   const stats = ctx.stats[rule];
   stats.matches++;
   stats.statementEntries += split - from;
@@ -334,21 +319,23 @@ export function addMatch(
     ctx.lState[l] = MATCHED;
     ledgerFlags |= statusFlags(ctx, ledger[l].status);
   }
+  if (within && ledgerFlags === 0 && statementFlags === 0) return matchIndex;
+  const match = ctx.matchList.at(matchIndex);
   if (!within) {
-    const gap = abs(difference);
+    const gap = abs(match.difference);
     ctx.discrepancies.push({
       type: 'AMOUNT_MISMATCH',
       severity: severityOf(gap, ctx.rules),
       amount: gap,
-      currency,
-      statementIds: statementIds.slice(),
-      ledgerIds: ledgerIds.slice(),
+      currency: match.currency,
+      statementIds: match.statementIds.slice(),
+      ledgerIds: match.ledgerIds.slice(),
       matchIndex,
-      detail: `statement total ${statementTotal} vs ledger total ${ledgerTotal}: difference ${difference} is outside the tolerance of ${toleranceText(ctx, ledgerTotal)} (minor units)`,
+      detail: `statement total ${statementTotal} vs ledger total ${ledgerTotal}: difference ${match.difference} is outside the tolerance of ${toleranceText(ctx, ledgerTotal)} (minor units)`,
     });
   }
   if (ledgerFlags !== 0 || statementFlags !== 0) statusMismatch(ctx, members, from, split, to, match, matchIndex);
-  return match;
+  return matchIndex;
 }
 
 function statusMismatch(ctx: MatchingContext, members: ArrayLike<number>, from: number, split: number, to: number, match: ProposedMatch, matchIndex: number): void {

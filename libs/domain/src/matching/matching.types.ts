@@ -1,5 +1,5 @@
 import type { MatchingRules } from '../matching-rules';
-import type { MatchedEntries } from './matched-entries';
+import type { MatchList } from './match-list';
 
 /** One statement entry as the engine sees it (the *actual* side). Money in minor units. */
 export interface StatementItem {
@@ -102,8 +102,10 @@ export interface RuleStats {
 }
 
 export interface MatchingResult {
-  matches: ProposedMatch[];
-  matchedEntries: MatchedEntries;
+  /** Every proposed match as an object, made on first read (tests, small runs). */
+  readonly matches: ProposedMatch[];
+  /** The same matches held column-wise, read one at a time (`at`, `entriesOf`): what a large pass uses. */
+  matchList: MatchList;
   discrepancies: ProposedDiscrepancy[];
   unmatchedStatementIds: string[];
   unmatchedLedgerIds: string[];

@@ -1,14 +1,11 @@
 import {
   addMatch,
-  amountCriterion,
   CURRENCY_MISMATCHED,
-  currencyCriterion,
   FREE,
   isWithinTolerance,
   severityOf,
   type MatchingContext,
 } from './matching-context';
-import type { Criterion } from './matching.types';
 
 /**
  * A reference carried by more entries than this on one side is generic (a word such as "pix"
@@ -163,16 +160,8 @@ function emitGroup(ctx: MatchingContext, usable: Uint8Array, members: ArrayLike<
   const within = isWithinTolerance(ctx, difference, ledgerTotal);
   const confidence = within ? REFERENCE_CONFIDENCE : REFERENCE_MISMATCH_CONFIDENCE;
   if (confidence < ctx.suggest) return false;
-  const explanation: Criterion[] = [
-    {
-      name: 'reference',
-      passed: true,
-      detail: { references: sharedReferences(ctx, usable, members, from, split, to), statementEntries: split - from, ledgerEntries: to - split },
-    },
-    currencyCriterion(ctx, statement[members[from]].currency),
-    amountCriterion(ctx, ledgerTotal, difference, within),
-  ];
-  addMatch(ctx, 'REFERENCE', members, from, split, to, statementTotal, ledgerTotal, within, confidence, explanation);
+  // Its reference, currency and amount criteria are made from the shared references when the match is read.
+  addMatch(ctx, 'REFERENCE', members, from, split, to, statementTotal, ledgerTotal, within, confidence, sharedReferences(ctx, usable, members, from, split, to));
   return true;
 }
 

@@ -1,0 +1,57 @@
+import { MatchList, type SharedCriteria } from './match-list';
+import type { Criterion, LedgerItem, StatementItem } from './matching.types';
+
+const statementItem = (id: string, amount: bigint): StatementItem => ({ id, amount, currency: 'BRL', date: '2026-01-10', references: [], externalId: null, description: null, status: null, releaseType: 'SALE' });
+const ledgerItem = (id: string, amount: bigint): LedgerItem => ({ id, amount, currency: 'BRL', date: '2026-01-10', references: [], externalId: id, description: null, status: null, kind: 'ORDER' });
+
+describe('MatchList', () => {
+  const statement = [statementItem('s1', 100n), statementItem('s2', 50n), statementItem('s3', 9_223_372_036_854_775_807n)];
+  const ledger = [ledgerItem('l1', 150n), ledgerItem('l2', 9_223_372_036_854_775_807n), ledgerItem('l3', 9_223_372_036_854_775_807n)];
+  const criteria: SharedCriteria = {
+    currency: (currency) => ({ name: 'currency', passed: true, detail: { currency } }),
+    amount: (ledgerTotal, difference, within) => ({ name: 'amount', passed: within, detail: { difference: difference.toString(), tolerance: String(ledgerTotal) } }),
+  };
+  const nS = statement.length;
+
+  it('reads back each match as it was added, with the entries of its positions', () => {
+    const list = new MatchList(statement, ledger, ['BRL'], criteria);
+    const aggregate: Criterion[] = [{ name: 'aggregate', passed: true, detail: { groupSize: 2 } }];
+    expect(list.add({ rule: 'AGGREGATE', members: [0, 1, nS + 0], from: 0, split: 2, to: 3, statementTotal: 150n, ledgerTotal: 150n, within: true, confidence: 80, status: 'SUGGESTED', currency: 0, explanation: aggregate })).toBe(0);
+    expect(list.add({ rule: 'REFERENCE', members: [9, 2, nS + 1, nS + 2], from: 1, split: 2, to: 4, statementTotal: 7n, ledgerTotal: 10n, within: false, confidence: 90, status: 'ACCEPTED', currency: 0, explanation: 'ped-1' })).toBe(1);
+    expect(list.length).toBe(2);
+    expect(list.at(0)).toEqual({
+      statementIds: ['s1', 's2'],
+      ledgerIds: ['l1'],
+      rule: 'AGGREGATE',
+      confidence: 80,
+      status: 'SUGGESTED',
+      currency: 'BRL',
+      statementTotal: 150n,
+      ledgerTotal: 150n,
+      difference: 0n,
+      withinTolerance: true,
+      explanation: aggregate,
+    });
+    // a reference match's criteria are made from its shared references when it is read
+    expect(list.at(1)).toEqual(
+      expect.objectContaining({ statementIds: ['s3'], ledgerIds: ['l2', 'l3'], status: 'ACCEPTED', difference: -3n, withinTolerance: false, explanation: [
+        { name: 'reference', passed: true, detail: { references: 'ped-1', statementEntries: 1, ledgerEntries: 2 } },
+        { name: 'currency', passed: true, detail: { currency: 'BRL' } },
+        { name: 'amount', passed: false, detail: { difference: '-3', tolerance: '10' } },
+      ] }),
+    );
+    expect(list.entriesOf(1)).toEqual({ statement: [statement[2]], ledger: [ledger[1], ledger[2]] });
+    expect([list.status(0), list.status(1), list.statementTotal(0), list.statementTotal(1)]).toEqual(['SUGGESTED', 'ACCEPTED', 150n, 7n]);
+    expect(list.toArray()).toEqual([list.at(0), list.at(1)]);
+  });
+
+  it('keeps totals beyond 64 bits exact', () => {
+    const list = new MatchList(statement, ledger, ['BRL'], criteria);
+    const huge = 2n * 9_223_372_036_854_775_807n;
+    list.add({ rule: 'AGGREGATE', members: [2, nS + 1, nS + 2], from: 0, split: 1, to: 3, statementTotal: -huge, ledgerTotal: huge, within: false, confidence: 60, status: 'SUGGESTED', currency: 0, explanation: [] });
+    list.add({ rule: 'REFERENCE', members: [0, nS], from: 0, split: 1, to: 2, statementTotal: 100n, ledgerTotal: 150n, within: false, confidence: 90, status: 'ACCEPTED', currency: 0, explanation: 'x' });
+    expect(list.at(0)).toEqual(expect.objectContaining({ statementTotal: -huge, ledgerTotal: huge, difference: -2n * huge }));
+    expect(list.statementTotal(0)).toBe(-huge);
+    expect(list.at(1)).toEqual(expect.objectContaining({ statementTotal: 100n, ledgerTotal: 150n, difference: -50n }));
+  });
+});

@@ -1,0 +1,159 @@
+import type { Criterion, LedgerItem, MatchRule, MatchStatus, ProposedMatch, StatementItem } from './matching.types';
+
+const RULES: readonly MatchRule[] = ['REFERENCE', 'AMOUNT_DATE', 'AGGREGATE'];
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The criteria many matches share, made where the rules are known. */
+export interface SharedCriteria {
+  currency(currency: string): Criterion;
+  amount(ledgerTotal: bigint, difference: bigint, within: boolean): Criterion;
+}
+
+/** A match as the strategies propose it: global positions `members[from .. split)` (statement) and `[split .. to)` (ledger, as nS + j). */
+export interface MatchDraft {
+  rule: MatchRule;
+  members: ArrayLike<number>;
+  from: number;
+  split: number;
+  to: number;
+  statementTotal: bigint;
+  ledgerTotal: bigint;
+  within: boolean;
+  confidence: number;
+  status: MatchStatus;
+  currency: number;
+  /**
+   * Its criteria; or, for a reference match, only the references its sides share: its reference,
+   * currency and amount criteria are then made when it is read.
+   */
+  explanation: Criterion[] | string;
+}
+
+/**
+ * The proposed matches of a run, held column-wise: a few typed arrays and one slot per match
+ * instead of an object, two id arrays and an explanation each (about 60 bytes a match where the
+ * objects took about 400, which at a million matches is most of the engine's memory and of its
+ * garbage collection). `at(i)` makes match i as a ProposedMatch when it is read.
+ */
+export class MatchList {
+  length = 0;
+  readonly #statement: readonly StatementItem[];
+  readonly #ledger: readonly LedgerItem[];
+  readonly #currencies: readonly string[];
+  readonly #criteria: SharedCriteria;
+  #rule: Uint8Array;
+  #confidence: Uint8Array;
+  /** 1 accepted, 0 suggested. */
+  #accepted: Uint8Array;
+  #within: Uint8Array;
+  #currency: Int32Array;
+  /** statementTotal, ledgerTotal of match i at 2i, 2i + 1; totals beyond 64 bits in #hugeTotals. */
+  #totals: BigInt64Array;
+  readonly #hugeTotals = new Map<number, bigint>();
+  #explanation: (Criterion[] | string)[] = [];
+  /** Match i's entries are #positions[#start[i] .. #start[i + 1]). */
+  #start: Int32Array;
+  #positions: Int32Array;
+
+  constructor(statement: readonly StatementItem[], ledger: readonly LedgerItem[], currencies: readonly string[], criteria: SharedCriteria) {
+    this.#statement = statement;
+    this.#ledger = ledger;
+    this.#currencies = currencies;
+    this.#criteria = criteria;
+    // A match takes at least one entry of each side: min(nS, nL) matches at most, nS + nL positions.
+    const capacity = Math.min(statement.length, ledger.length);
+    this.#rule = new Uint8Array(capacity);
+    this.#confidence = new Uint8Array(capacity);
+    this.#accepted = new Uint8Array(capacity);
+    this.#within = new Uint8Array(capacity);
+    this.#currency = new Int32Array(capacity);
+    this.#totals = new BigInt64Array(capacity * 2);
+    this.#start = new Int32Array(capacity + 1);
+    this.#positions = new Int32Array(statement.length + ledger.length);
+  }
+
+  /** Stores a match; returns its index. */
+  add(draft: MatchDraft): number {
+    const i = this.length;
+    if (i === this.#rule.length) throw new Error(`a match beyond the ${i} the entries allow: an entry is in two matches`);
+    this.length++;
+    this.#rule[i] = RULES.indexOf(draft.rule);
+    this.#confidence[i] = draft.confidence;
+    this.#accepted[i] = draft.status === 'ACCEPTED' ? 1 : 0;
+    this.#within[i] = draft.within ? 1 : 0;
+    this.#currency[i] = draft.currency;
+    this.#setTotal(2 * i, draft.statementTotal);
+    this.#setTotal(2 * i + 1, draft.ledgerTotal);
+    this.#explanation.push(draft.explanation);
+    const at = this.#start[i];
+    for (let k = draft.from; k < draft.to; k++) this.#positions[at + k - draft.from] = draft.members[k];
+    this.#start[i + 1] = at + draft.to - draft.from;
+    return i;
+  }
+
+  status(i: number): MatchStatus {
+    return this.#accepted[i] === 1 ? 'ACCEPTED' : 'SUGGESTED';
+  }
+
+  statementTotal(i: number): bigint {
+    return this.#total(2 * i);
+  }
+
+  /** Match i's entries, in the order of its statementIds and ledgerIds. */
+  entriesOf(i: number): { statement: StatementItem[]; ledger: LedgerItem[] } {
+    const nS = this.#statement.length;
+    const entries: { statement: StatementItem[]; ledger: LedgerItem[] } = { statement: [], ledger: [] };
+    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) {
+      const g = this.#positions[k];
+      if (g < nS) entries.statement.push(this.#statement[g]);
+      else entries.ledger.push(this.#ledger[g - nS]);
+    }
+    return entries;
+  }
+
+  /** Match i as a ProposedMatch, made now. */
+  at(i: number): ProposedMatch {
+    const { statement, ledger } = this.entriesOf(i);
+    const statementTotal = this.#total(2 * i);
+    const ledgerTotal = this.#total(2 * i + 1);
+    const difference = statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal;
+    const within = this.#within[i] === 1;
+    const currency = this.#currencies[this.#currency[i]];
+    const explanation = this.#explanation[i];
+    return {
+      statementIds: statement.map((item) => item.id),
+      ledgerIds: ledger.map((item) => item.id),
+      rule: RULES[this.#rule[i]],
+      confidence: this.#confidence[i],
+      status: this.status(i),
+      currency,
+      statementTotal,
+      ledgerTotal,
+      difference,
+      withinTolerance: within,
+      explanation:
+        typeof explanation !== 'string'
+          ? explanation
+          : [
+              { name: 'reference', passed: true, detail: { references: explanation, statementEntries: statement.length, ledgerEntries: ledger.length } },
+              this.#criteria.currency(currency),
+              this.#criteria.amount(ledgerTotal, difference, within),
+            ],
+    };
+  }
+
+  /** Every match, made now (tests and small runs; a pass reads them one at a time with `at`). */
+  toArray(): ProposedMatch[] {
+    return Array.from({ length: this.length }, (_, i) => this.at(i));
+  }
+
+  #setTotal(slot: number, value: bigint): void {
+    if (value >= INT64_MIN && value <= INT64_MAX) this.#totals[slot] = value;
+    else this.#hugeTotals.set(slot, value);
+  }
+
+  #total(slot: number): bigint {
+    return this.#hugeTotals.size === 0 ? this.#totals[slot] : (this.#hugeTotals.get(slot) ?? this.#totals[slot]);
+  }
+}
