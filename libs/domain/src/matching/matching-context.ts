@@ -50,7 +50,7 @@ export interface MatchingContext {
   window: number;
   tolerance: bigint;
   bps: bigint;
-  toleranceText: string;
+  criteria: CriteriaCache;
   autoAccept: number;
   suggest: number;
   maxGroupSize: number;
@@ -67,8 +67,6 @@ export interface MatchingContext {
   /** Discrepancies raised by the strategies (inside matches, currency mismatches), in order. */
   discrepancies: ProposedDiscrepancy[];
   stats: MatchingResult['stats'];
-  currencyCriteria: Map<string, Criterion>;
-  exactAmountCriteria: Map<string, Criterion>;
   statusCache: Map<string, number>;
 }
 
@@ -170,11 +168,8 @@ export function createContext(input: MatchingInput): MatchingContext {
   const emptyStats = () => ({ matches: 0, statementEntries: 0, ledgerEntries: 0 });
   const sCur = currencyIds(statement, currencyIndex, currencies);
   const lCur = currencyIds(ledger, currencyIndex, currencies);
-  const criteria: SharedCriteria = {
-    currency: (currency) => currencyCriterion(ctx, currency),
-    amount: (ledgerTotal, difference, within) => amountCriterion(ctx, ledgerTotal, difference, within),
-  };
-  const ctx: MatchingContext = {
+  const criteria = new CriteriaCache(tolerance, bps);
+  return {
     rules,
     statement,
     ledger,
@@ -190,7 +185,7 @@ export function createContext(input: MatchingInput): MatchingContext {
     window: Math.max(0, Math.floor(rules.dateWindowDays)),
     tolerance,
     bps,
-    toleranceText: tolerance.toString(),
+    criteria,
     autoAccept: rules.autoAcceptThreshold,
     suggest: rules.suggestThreshold,
     maxGroupSize: Math.max(0, Math.floor(rules.maxGroupSize)),
@@ -203,11 +198,8 @@ export function createContext(input: MatchingInput): MatchingContext {
     matchList: new MatchList(statement, ledger, currencies, criteria),
     discrepancies: [],
     stats: { REFERENCE: emptyStats(), AMOUNT_DATE: emptyStats(), AGGREGATE: emptyStats(), aggregateBudgetExhausted: false },
-    currencyCriteria: new Map(),
-    exactAmountCriteria: new Map(),
     statusCache: new Map(),
   };
-  return ctx;
 }
 
 export function isRejected(ctx: MatchingContext, s: number, l: number): boolean {
@@ -219,7 +211,7 @@ export function isWithinTolerance(ctx: MatchingContext, difference: bigint, ledg
 }
 
 export function toleranceText(ctx: MatchingContext, ledgerTotal: bigint): string {
-  return ctx.bps === 0n ? ctx.toleranceText : toleranceFor(ledgerTotal, ctx.tolerance, ctx.bps).toString();
+  return ctx.criteria.toleranceText(ledgerTotal);
 }
 
 export function statusOf(ctx: MatchingContext, confidence: number): 'ACCEPTED' | 'SUGGESTED' {
@@ -233,32 +225,63 @@ export function severityOf(amount: bigint, rules: MatchingRules): DiscrepancySev
   return 'INFO';
 }
 
-/** One shared, frozen criterion per currency. */
 export function currencyCriterion(ctx: MatchingContext, currency: string): Criterion {
-  let criterion = ctx.currencyCriteria.get(currency);
-  if (criterion === undefined) {
-    criterion = Object.freeze({ name: 'currency', passed: true, detail: Object.freeze({ currency }) }) as Criterion;
-    ctx.currencyCriteria.set(currency, criterion);
-  }
-  return criterion;
+  return ctx.criteria.currency(currency);
+}
+
+export function amountCriterion(ctx: MatchingContext, ledgerTotal: bigint, difference: bigint, within: boolean): Criterion {
+  return ctx.criteria.amount(ledgerTotal, difference, within);
 }
 
 /**
- * The amount test of a match: the difference (statementTotal - ledgerTotal, also on the match with
- * both totals) and the tolerance that applied, as minor-unit strings. Shared and frozen for exact
- * matches under a fixed tolerance: a million reference matches share one object.
+ * The currency and amount criteria of matches, shared and frozen where they repeat. Apart from
+ * the context, as the match list keeps it to make explanations when matches are read: the rest
+ * of the context (the reference index above all) is garbage once the engine returns.
  */
-export function amountCriterion(ctx: MatchingContext, ledgerTotal: bigint, difference: bigint, within: boolean): Criterion {
-  const tolerance = toleranceText(ctx, ledgerTotal);
-  if (difference === 0n) {
-    let shared = ctx.exactAmountCriteria.get(tolerance);
-    if (shared === undefined) {
-      shared = Object.freeze({ name: 'amount', passed: true, detail: Object.freeze({ difference: '0', tolerance }) }) as Criterion;
-      ctx.exactAmountCriteria.set(tolerance, shared);
-    }
-    return shared;
+class CriteriaCache implements SharedCriteria {
+  private readonly currencies = new Map<string, Criterion>();
+  private readonly exactAmounts = new Map<string, Criterion>();
+  private readonly fixedTolerance: string;
+
+  constructor(
+    private readonly tolerance: bigint,
+    private readonly bps: bigint,
+  ) {
+    this.fixedTolerance = tolerance.toString();
   }
-  return { name: 'amount', passed: within, detail: { difference: difference.toString(), tolerance } };
+
+  /** The tolerance that applies to a ledger total, as a minor-unit string. */
+  toleranceText(ledgerTotal: bigint): string {
+    return this.bps === 0n ? this.fixedTolerance : toleranceFor(ledgerTotal, this.tolerance, this.bps).toString();
+  }
+
+  /** One shared, frozen criterion per currency. */
+  currency(currency: string): Criterion {
+    let criterion = this.currencies.get(currency);
+    if (criterion === undefined) {
+      criterion = Object.freeze({ name: 'currency', passed: true, detail: Object.freeze({ currency }) }) as Criterion;
+      this.currencies.set(currency, criterion);
+    }
+    return criterion;
+  }
+
+  /**
+   * The amount test of a match: the difference (statementTotal - ledgerTotal, also on the match with
+   * both totals) and the tolerance that applied, as minor-unit strings. Shared and frozen for exact
+   * matches under a fixed tolerance: a million reference matches share one object.
+   */
+  amount(ledgerTotal: bigint, difference: bigint, within: boolean): Criterion {
+    const tolerance = this.toleranceText(ledgerTotal);
+    if (difference === 0n) {
+      let shared = this.exactAmounts.get(tolerance);
+      if (shared === undefined) {
+        shared = Object.freeze({ name: 'amount', passed: true, detail: Object.freeze({ difference: '0', tolerance }) }) as Criterion;
+        this.exactAmounts.set(tolerance, shared);
+      }
+      return shared;
+    }
+    return { name: 'amount', passed: within, detail: { difference: difference.toString(), tolerance } };
+  }
 }
 
 const CANCELLED_STATUSES = new Set(['CANCELLED', 'CANCELED', 'REFUNDED', 'VOIDED', 'VOID']);
