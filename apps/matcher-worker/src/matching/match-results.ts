@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { settlementsOf, type EntryLookup, type MatchingResult, type ProposedMatch } from '@concilia/domain';
+import { settlementsOf, type EntryLookup, type MatchingResult, type MatchList, type MatchStatus } from '@concilia/domain';
 import { UuidV7Block, UuidV7Source, type MatchRow, type NewDiscrepancy, type SettlementRow } from '@concilia/persistence';
 
 /**
@@ -32,7 +32,7 @@ export class ResultRows {
     return {
       *[Symbol.iterator]() {
         const list = result.matchList;
-        for (let index = 0; index < list.length; index++) yield matchRow(matchIds.at(index), list.at(index));
+        for (let index = 0; index < list.length; index++) yield new StoredMatchRow(list, index, matchIds.at(index));
       },
     };
   }
@@ -46,8 +46,17 @@ export class ResultRows {
         const list = result.matchList;
         for (let index = 0; index < list.length; index++) {
           if (list.status(index) !== 'ACCEPTED') continue;
-          const match = list.at(index);
           const entries = list.entriesOf(index);
+          const statementTotal = list.statementTotal(index);
+          const ledgerTotal = list.ledgerTotal(index);
+          const match = {
+            currency: list.currency(index),
+            statementTotal,
+            ledgerTotal,
+            difference: statementTotal - ledgerTotal,
+            statementIds: entries.statement.map((entry) => entry.id),
+            ledgerIds: entries.ledger.map((entry) => entry.id),
+          };
           for (const draft of settlementsOf(match, new EntriesById(entries.statement), new EntriesById(entries.ledger))) {
             yield {
               id: ids.take(),
@@ -76,22 +85,41 @@ class EntriesById<T extends { id: string }> implements EntryLookup<T> {
   }
 }
 
-function matchRow(id: Uint8Array, match: ProposedMatch): MatchRow {
-  return {
-    id,
-    method: 'AUTO',
-    rule: match.rule,
-    status: match.status,
-    confidence: match.confidence,
-    currency: match.currency,
-    statementTotal: match.statementTotal,
-    ledgerTotal: match.ledgerTotal,
-    difference: match.difference,
-    explanation: match.explanation,
-    note: null,
-    statementIds: match.statementIds,
-    ledgerIds: match.ledgerIds,
-  };
+/**
+ * Match `index` as a row, made as it is written: matches and links read the list once each, and
+ * the links never need the explanation, so it is only made when read.
+ */
+class StoredMatchRow implements MatchRow {
+  readonly method = 'AUTO';
+  readonly note = null;
+  readonly rule: string;
+  readonly status: MatchStatus;
+  readonly confidence: number;
+  readonly currency: string;
+  readonly statementTotal: bigint;
+  readonly ledgerTotal: bigint;
+  readonly difference: bigint;
+  readonly statementIds: string[];
+  readonly ledgerIds: string[];
+
+  constructor(
+    private readonly list: MatchList,
+    private readonly index: number,
+    readonly id: Uint8Array,
+  ) {
+    this.rule = list.rule(index);
+    this.status = list.status(index);
+    this.confidence = list.confidence(index);
+    this.currency = list.currency(index);
+    this.statementTotal = list.statementTotal(index);
+    this.ledgerTotal = list.ledgerTotal(index);
+    this.difference = this.statementTotal - this.ledgerTotal;
+    ({ statementIds: this.statementIds, ledgerIds: this.ledgerIds } = list.idsOf(index));
+  }
+
+  get explanation(): unknown[] {
+    return this.list.explanation(this.index);
+  }
 }
 
 /** COMPLETED when everything is settled in accepted matches and nothing waits for a person. */

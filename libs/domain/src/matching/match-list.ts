@@ -92,12 +92,32 @@ export class MatchList {
     return i;
   }
 
+  rule(i: number): MatchRule {
+    return RULES[this.#rule[i]];
+  }
+
+  confidence(i: number): number {
+    return this.#confidence[i];
+  }
+
   status(i: number): MatchStatus {
     return this.#accepted[i] === 1 ? 'ACCEPTED' : 'SUGGESTED';
   }
 
+  currency(i: number): string {
+    return this.#currencies[this.#currency[i]];
+  }
+
   statementTotal(i: number): bigint {
     return this.#total(2 * i);
+  }
+
+  ledgerTotal(i: number): bigint {
+    return this.#total(2 * i + 1);
+  }
+
+  withinTolerance(i: number): boolean {
+    return this.#within[i] === 1;
   }
 
   /** Match i's entries, in the order of its statementIds and ledgerIds. */
@@ -112,34 +132,48 @@ export class MatchList {
     return entries;
   }
 
-  /** Match i as a ProposedMatch, made now. */
-  at(i: number): ProposedMatch {
-    const { statement, ledger } = this.entriesOf(i);
+  /** Match i's entry ids, statement side then ledger side. */
+  idsOf(i: number): { statementIds: string[]; ledgerIds: string[] } {
+    const nS = this.#statement.length;
+    const ids: { statementIds: string[]; ledgerIds: string[] } = { statementIds: [], ledgerIds: [] };
+    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) {
+      const g = this.#positions[k];
+      if (g < nS) ids.statementIds.push(this.#statement[g].id);
+      else ids.ledgerIds.push(this.#ledger[g - nS].id);
+    }
+    return ids;
+  }
+
+  /** Match i's criteria, made now for a reference match. */
+  explanation(i: number): Criterion[] {
+    const explanation = this.#explanation[i];
+    if (typeof explanation !== 'string') return explanation;
     const statementTotal = this.#total(2 * i);
     const ledgerTotal = this.#total(2 * i + 1);
-    const difference = statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal;
-    const within = this.#within[i] === 1;
-    const currency = this.#currencies[this.#currency[i]];
-    const explanation = this.#explanation[i];
+    let statementEntries = 0;
+    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) if (this.#positions[k] < this.#statement.length) statementEntries++;
+    return [
+      { name: 'reference', passed: true, detail: { references: explanation, statementEntries, ledgerEntries: this.#start[i + 1] - this.#start[i] - statementEntries } },
+      this.#criteria.currency(this.currency(i)),
+      this.#criteria.amount(ledgerTotal, statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal, this.withinTolerance(i)),
+    ];
+  }
+
+  /** Match i as a ProposedMatch, made now. */
+  at(i: number): ProposedMatch {
+    const statementTotal = this.statementTotal(i);
+    const ledgerTotal = this.ledgerTotal(i);
     return {
-      statementIds: statement.map((item) => item.id),
-      ledgerIds: ledger.map((item) => item.id),
-      rule: RULES[this.#rule[i]],
-      confidence: this.#confidence[i],
+      ...this.idsOf(i),
+      rule: this.rule(i),
+      confidence: this.confidence(i),
       status: this.status(i),
-      currency,
+      currency: this.currency(i),
       statementTotal,
       ledgerTotal,
-      difference,
-      withinTolerance: within,
-      explanation:
-        typeof explanation !== 'string'
-          ? explanation
-          : [
-              { name: 'reference', passed: true, detail: { references: explanation, statementEntries: statement.length, ledgerEntries: ledger.length } },
-              this.#criteria.currency(currency),
-              this.#criteria.amount(ledgerTotal, difference, within),
-            ],
+      difference: statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal,
+      withinTolerance: this.withinTolerance(i),
+      explanation: this.explanation(i),
     };
   }
 

@@ -44,6 +44,8 @@ const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK_BYTES = 256 * 1024;
+/** A chunk and most rows past it (a longer row grows the buffer). */
+const BUFFER_BYTES = CHUNK_BYTES + 16 * 1024;
 
 /** The binary COPY stream: header, one tuple per row, trailer; in chunks of about 256 KB. */
 function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Generator<Buffer> {
@@ -62,7 +64,7 @@ function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly
 }
 
 class BinaryWriter {
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+  private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   length = 0;
   /** Per column, the last uuid text parsed and where its bytes were written: scope ids repeat on every row. */
   private readonly lastUuidText: (string | null)[];
@@ -73,10 +75,14 @@ class BinaryWriter {
     this.lastUuidBytes = Array.from({ length: columns }, () => Buffer.alloc(16));
   }
 
-  /** The bytes written so far, handed over whole (the stream may hold them): writing goes on in a new buffer. */
+  /**
+   * The bytes written so far, handed over (the stream holds them until sent): writing goes on in
+   * a new buffer. Buffers are sized to a chunk plus room for a row, so that what streams hold is
+   * about what they send.
+   */
   take(): Buffer {
     const chunk = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+    this.buffer = Buffer.allocUnsafe(BUFFER_BYTES);
     this.length = 0;
     return chunk;
   }
