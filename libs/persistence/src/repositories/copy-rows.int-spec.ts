@@ -102,30 +102,36 @@ describe('copyRows / copyOut (against Postgres)', () => {
     });
   });
 
-  it('writes uuids given as their 16 bytes, and a text repeated from row to row, exactly', async () => {
-    const ids = new UuidV7Block(4);
+  it('writes uuids given as their 16 bytes, and values repeated from row to row, exactly', async () => {
+    const ids = new UuidV7Block(5);
     const [scope, other] = [randomUUID(), randomUUID()];
+    const long = `ação ${'x'.repeat(80)}`; // longer than a remembered field
     const columns: BinaryColumn[] = [
       { name: 'id', type: 'uuid' },
       { name: 'scope', type: 'uuid' },
+      { name: 'label', type: 'text' },
+      { name: 'doc', type: 'jsonb' },
     ];
-    await withProbeTable('id uuid, scope uuid', async (table) => {
+    await withProbeTable('id uuid, scope uuid, label text, doc jsonb', async (table) => {
       await database.transaction((tx) =>
         copyBinaryRows(tx, table, columns, [
-          [ids.at(0), scope],
-          [ids.at(1), scope],
-          [ids.at(2), other],
-          [ids.at(3), scope.toUpperCase()],
+          [ids.at(0), scope, 'ACCEPTED', '{"a":1}'],
+          [ids.at(1), scope, 'ACCEPTED', '{"a":1}'],
+          [ids.at(2), other, long, '{"a":1}'],
+          [ids.at(3), scope.toUpperCase(), long, '{"b":2}'],
+          [ids.at(4), scope, 'ação', null],
         ]),
       );
-      const rows = await dataSource.query(`SELECT id, scope FROM ${table} ORDER BY id`);
+      const rows = await dataSource.query(`SELECT id, scope, label, doc FROM ${table} ORDER BY id`);
       expect(rows).toEqual([
-        { id: ids.text(0), scope },
-        { id: ids.text(1), scope },
-        { id: ids.text(2), scope: other },
-        { id: ids.text(3), scope },
+        { id: ids.text(0), scope, label: 'ACCEPTED', doc: { a: 1 } },
+        { id: ids.text(1), scope, label: 'ACCEPTED', doc: { a: 1 } },
+        { id: ids.text(2), scope: other, label: long, doc: { a: 1 } },
+        { id: ids.text(3), scope, label: long, doc: { b: 2 } },
+        { id: ids.text(4), scope, label: 'ação', doc: null },
       ]);
       await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'scope', type: 'uuid' }], [[ids.at(0).subarray(0, 15)]]))).rejects.toThrow('15 bytes for a uuid column');
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'scope', type: 'uuid' }], [[scope], [scope], ['not-a-uuid']]))).rejects.toThrow('not a uuid');
     });
     await withProbeTable('label text', async (table) => {
       await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'label', type: 'text' }], [[ids.at(0)]]))).rejects.toThrow('16 bytes for a text column');
