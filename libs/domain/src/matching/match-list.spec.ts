@@ -49,8 +49,9 @@ describe('MatchList', () => {
     const list = new MatchList(statement, ledger, ['BRL'], criteria);
     const huge = 2n * 9_223_372_036_854_775_807n;
     list.add({ rule: 'AGGREGATE', members: [2, nS + 1, nS + 2], from: 0, split: 1, to: 3, statementTotal: -huge, ledgerTotal: huge, within: false, confidence: 60, status: 'SUGGESTED', currency: 0, explanation: [] });
-    list.add({ rule: 'REFERENCE', members: [0, nS], from: 0, split: 1, to: 2, statementTotal: 100n, ledgerTotal: 150n, within: false, confidence: 90, status: 'ACCEPTED', currency: 0, explanation: 'x' });
+    list.add({ rule: 'REFERENCE', members: [0, nS], from: 0, split: 1, to: 2, statementTotal: 100n, ledgerTotal: 150n, within: false, confidence: -1, status: 'SUGGESTED', currency: 0, explanation: 'x' });
     expect(list.at(0)).toEqual(expect.objectContaining({ statementTotal: -huge, ledgerTotal: huge, difference: -2n * huge }));
+    expect(list.confidence(1)).toBe(-1); // whatever the rules allow, kept as it was made
     expect(list.statementTotal(0)).toBe(-huge);
     expect(list.at(1)).toEqual(expect.objectContaining({ statementTotal: 100n, ledgerTotal: 150n, difference: -50n }));
   });

@@ -43,7 +43,7 @@ export class MatchList {
   readonly #currencies: readonly string[];
   readonly #criteria: SharedCriteria;
   #rule: Uint8Array;
-  #confidence: Uint8Array;
+  #confidence: Float64Array;
   /** 1 accepted, 0 suggested. */
   #accepted: Uint8Array;
   #within: Uint8Array;
@@ -64,7 +64,7 @@ export class MatchList {
     // A match takes at least one entry of each side: min(nS, nL) matches at most, nS + nL positions.
     const capacity = Math.min(statement.length, ledger.length);
     this.#rule = new Uint8Array(capacity);
-    this.#confidence = new Uint8Array(capacity);
+    this.#confidence = new Float64Array(capacity);
     this.#accepted = new Uint8Array(capacity);
     this.#within = new Uint8Array(capacity);
     this.#currency = new Int32Array(capacity);

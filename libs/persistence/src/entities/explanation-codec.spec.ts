@@ -35,11 +35,23 @@ describe('explanation storage', () => {
       { name: 'currency', passed: true, detail: { currency: { nested: true } } },
       { name: 'currency', passed: 'yes', detail: { currency: 'BRL' } },
       { name: 'currency', passed: true, detail: { currency: 'BRL' }, note: 'extra field' },
+      { passed: true, name: 'currency', detail: { currency: 'BRL' } }, // keys in another order
+      Object.assign(Object.create({ name: 'currency' }), { passed: true, detail: { currency: 'BRL' }, other: 1 }), // an inherited name
+      { name: 'currency', passed: true, detail: { currency: 'BRL' }, toJSON: () => ({ custom: 1 }) },
+      { name: 'currency', passed: true, detail: { currency: 'BRL', toJSON: () => 'x' } },
       'a string',
-      [0, 1, 'looks like a tuple'],
       null,
     ];
-    for (const criterion of others) expect(encodeCriterion(criterion)).toBe(criterion);
+    for (const criterion of others) {
+      expect(encodeCriterion(criterion)).toBe(criterion);
+      expect(encodedCriterionJson(criterion)).toBe(JSON.stringify(criterion) ?? 'null');
+    }
+  });
+
+  it('stores a criterion that is itself an array so that it never reads back as a tuple', () => {
+    const arrays = [[1, 1, 'BRL'], [2, 7, 'a', 'b'], [0, 1, 'looks like a tuple'], [-1, 'x'], []];
+    expect(roundTrip(arrays)).toEqual(arrays);
+    for (const criterion of arrays) expect(encodedCriterionJson(criterion)).toBe(JSON.stringify(encodeCriterion(criterion)));
   });
 
   it('reads explanations stored before tuples unchanged', () => {
@@ -57,8 +69,9 @@ describe('explanation storage', () => {
       fc.record({ name: fc.constant(template.name), passed: fc.boolean(), detail: fc.tuple(...Object.keys(template.detail).map(() => value)).map((values) => Object.fromEntries(Object.keys(template.detail).map((key, i) => [key, values[i]]))) }),
     );
     const other = fc.record({ name: fc.string(), passed: fc.boolean(), detail: fc.dictionary(fc.string(), value) });
+    const tupleLike = fc.array(fc.oneof(fc.integer({ min: -2, max: 12 }), value), { maxLength: 6 });
     fc.assert(
-      fc.property(fc.array(fc.oneof(known, other), { maxLength: 6 }), (explanation) => {
+      fc.property(fc.array(fc.oneof(known, other, tupleLike), { maxLength: 6 }), (explanation) => {
         const expected = JSON.parse(JSON.stringify(explanation)); // what json storage keeps of it (-0 as 0)
         expect(roundTrip(explanation)).toEqual(expected);
         for (const criterion of explanation) expect(encodedCriterionJson(criterion)).toBe(JSON.stringify(encodeCriterion(criterion)));

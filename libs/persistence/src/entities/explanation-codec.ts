@@ -4,7 +4,8 @@
  * {...}}` objects they made 60 % of the bytes a pass sends to Postgres. A criterion whose detail
  * has one of the known shapes below is stored as a tuple instead, `[shape, passed, ...values]`
  * (`[0,1,"ped-1",1,1]` for a reference criterion, 16 bytes where the object took 97); any other
- * criterion is stored as its object. Reading expands tuples back to the same objects, so the API
+ * criterion is stored as its object (one that is itself an array as `[-1, array]`, so that it
+ * never reads back as a tuple). Reading expands tuples back to the same objects, so the API
  * never sees the difference, and rows stored before this format read unchanged.
  *
  * The shapes are part of the stored data: never change or reorder one; add new ones at the end.
@@ -34,8 +35,12 @@ interface Criterion {
   detail: Record<string, unknown>;
 }
 
-/** One criterion as stored: a tuple when its shape is known, else the criterion itself. */
+/** What an array criterion is stored in, so that it is never read back as a tuple: [-1, criterion]. */
+const WRAPPED = -1;
+
+/** One criterion as stored: a tuple when its shape is known, an array wrapped, else the criterion itself. */
 export function encodeCriterion(criterion: unknown): unknown {
+  if (Array.isArray(criterion)) return [WRAPPED, criterion];
   const shape = shapeOf(criterion);
   if (shape === null) return criterion;
   const { passed, detail } = criterion as Criterion;
@@ -44,6 +49,7 @@ export function encodeCriterion(criterion: unknown): unknown {
 
 /** The JSON text of `encodeCriterion(criterion)`, built without the intermediate tuple (a pass encodes a million). */
 export function encodedCriterionJson(criterion: unknown): string {
+  if (Array.isArray(criterion)) return JSON.stringify(encodeCriterion(criterion));
   const shape = shapeOf(criterion);
   if (shape === null) return JSON.stringify(criterion) ?? 'null';
   const { passed, detail } = criterion as Criterion;
@@ -52,30 +58,34 @@ export function encodedCriterionJson(criterion: unknown): string {
   return `${json}]`;
 }
 
-/** The known shape of a criterion: exactly name, passed and detail, and detail's keys in a known order with plain values. */
+const CRITERION_KEYS = ['name', 'passed', 'detail'] as const;
+
+/**
+ * The known shape of a criterion: a plain object whose own keys are exactly name, passed and
+ * detail, in that order, and whose detail has one known shape's keys, in order, with plain
+ * values: what JSON.stringify would write as those keys, nothing more.
+ */
 function shapeOf(value: unknown): [number, readonly string[]] | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { name, passed, detail } = value as Record<string, unknown>;
-  if (typeof name !== 'string' || typeof passed !== 'boolean' || typeof detail !== 'object' || detail === null || Array.isArray(detail)) return null;
-  if (countKeys(value) !== 3) return null;
+  if (!isPlainRecord(value) || !hasKeys(value, CRITERION_KEYS, () => true)) return null;
+  const { name, passed, detail } = value;
+  if (typeof name !== 'string' || typeof passed !== 'boolean' || !isPlainRecord(detail)) return null;
   const candidates = SHAPES_BY_NAME.get(name);
   if (candidates === undefined) return null;
-  for (const shape of candidates) if (hasKeys(detail as Record<string, unknown>, shape[1])) return shape;
+  for (const shape of candidates) if (hasKeys(detail, shape[1], isDetailValue)) return shape;
   return null;
 }
 
-function countKeys(value: object): number {
-  let count = 0;
-  for (const key in value) if (Object.hasOwn(value, key)) count++;
-  return count;
+/** An object JSON.stringify writes as its own keys: not an array, no toJSON. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-/** True when `detail` has exactly `keys`, in that order, each a plain JSON value. */
-function hasKeys(detail: Record<string, unknown>, keys: readonly string[]): boolean {
+/** True when `record`'s own enumerable keys are exactly `keys`, in that order, each value accepted. */
+function hasKeys(record: Record<string, unknown>, keys: readonly string[], accept: (value: unknown) => boolean): boolean {
   let i = 0;
-  for (const key in detail) {
-    if (!Object.hasOwn(detail, key)) continue;
-    if (key !== keys[i] || !isDetailValue(detail[key])) return false;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    if (key !== keys[i] || !accept(record[key])) return false;
     i++;
   }
   return i === keys.length;
@@ -89,6 +99,7 @@ export function decodeExplanation(stored: unknown): unknown[] {
 
 function decodeCriterion(stored: unknown): unknown {
   if (!Array.isArray(stored) || typeof stored[0] !== 'number') return stored;
+  if (stored[0] === WRAPPED && stored.length === 2) return stored[1];
   const shape = SHAPES[stored[0]];
   if (shape === undefined || stored.length !== shape[1].length + 2) return stored;
   const [name, keys] = shape;
