@@ -47,13 +47,11 @@ export class ResultRows {
         for (let index = 0; index < list.length; index++) {
           if (list.status(index) !== 'ACCEPTED') continue;
           const entries = list.entriesOf(index);
-          const statementTotal = list.statementTotal(index);
-          const ledgerTotal = list.ledgerTotal(index);
           const match = {
             currency: list.currency(index),
-            statementTotal,
-            ledgerTotal,
-            difference: statementTotal - ledgerTotal,
+            statementTotal: list.statementTotal(index),
+            ledgerTotal: list.ledgerTotal(index),
+            difference: list.difference(index),
             statementIds: entries.statement.map((entry) => entry.id),
             ledgerIds: entries.ledger.map((entry) => entry.id),
           };
@@ -113,7 +111,7 @@ class StoredMatchRow implements MatchRow {
     this.currency = list.currency(index);
     this.statementTotal = list.statementTotal(index);
     this.ledgerTotal = list.ledgerTotal(index);
-    this.difference = this.statementTotal - this.ledgerTotal;
+    this.difference = list.difference(index);
     ({ statementIds: this.statementIds, ledgerIds: this.ledgerIds } = list.idsOf(index));
   }
 

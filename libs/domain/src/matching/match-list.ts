@@ -116,6 +116,13 @@ export class MatchList {
     return this.#total(2 * i + 1);
   }
 
+  /** statementTotal - ledgerTotal */
+  difference(i: number): bigint {
+    const statementTotal = this.#total(2 * i);
+    const ledgerTotal = this.#total(2 * i + 1);
+    return statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal;
+  }
+
   withinTolerance(i: number): boolean {
     return this.#within[i] === 1;
   }
@@ -148,30 +155,26 @@ export class MatchList {
   explanation(i: number): Criterion[] {
     const explanation = this.#explanation[i];
     if (typeof explanation !== 'string') return explanation;
-    const statementTotal = this.#total(2 * i);
-    const ledgerTotal = this.#total(2 * i + 1);
     let statementEntries = 0;
     for (let k = this.#start[i]; k < this.#start[i + 1]; k++) if (this.#positions[k] < this.#statement.length) statementEntries++;
     return [
       { name: 'reference', passed: true, detail: { references: explanation, statementEntries, ledgerEntries: this.#start[i + 1] - this.#start[i] - statementEntries } },
       this.#criteria.currency(this.currency(i)),
-      this.#criteria.amount(ledgerTotal, statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal, this.withinTolerance(i)),
+      this.#criteria.amount(this.ledgerTotal(i), this.difference(i), this.withinTolerance(i)),
     ];
   }
 
   /** Match i as a ProposedMatch, made now. */
   at(i: number): ProposedMatch {
-    const statementTotal = this.statementTotal(i);
-    const ledgerTotal = this.ledgerTotal(i);
     return {
       ...this.idsOf(i),
       rule: this.rule(i),
       confidence: this.confidence(i),
       status: this.status(i),
       currency: this.currency(i),
-      statementTotal,
-      ledgerTotal,
-      difference: statementTotal === ledgerTotal ? 0n : statementTotal - ledgerTotal,
+      statementTotal: this.statementTotal(i),
+      ledgerTotal: this.ledgerTotal(i),
+      difference: this.difference(i),
       withinTolerance: this.withinTolerance(i),
       explanation: this.explanation(i),
     };
