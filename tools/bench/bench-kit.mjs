@@ -50,7 +50,7 @@ export async function scratchDatabase(label) {
 export async function startApp(app, env, port) {
   // BENCH_NODE_ARGS passes flags to the app's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, `apps/${app}/dist/main.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, `apps/${app}/dist/main.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', process.env.BENCH_APP_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit'] });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
