@@ -1,3 +1,4 @@
+import { typedArrays } from './typed-arrays';
 import { DUPLICATE, FREE, LOCKED, type MatchingContext } from './matching-context';
 
 /** Buckets up to this size are compared pairwise; larger ones are keyed by a full text key. */
@@ -105,10 +106,9 @@ export function detectDuplicates(ctx: MatchingContext): void {
   ctx.duplicateOf = duplicateOf;
   if (nS < 2) return;
   const { sStart, sRefs } = refs;
-  const head = new Int32Array(refs.count).fill(-1);
-  const tail = new Int32Array(refs.count);
-  const size = new Int32Array(refs.count);
-  const next = new Int32Array(nS).fill(-1);
+  const { head, tail, size, next } = typedArrays({ head: ['i32', refs.count], tail: ['i32', refs.count], size: ['i32', refs.count], next: ['i32', nS] });
+  head.fill(-1);
+  next.fill(-1);
   let crowded = false;
   const withoutReferences = new Map<string, number | number[]>();
   for (let s = 0; s < nS; s++) {

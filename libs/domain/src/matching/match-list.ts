@@ -1,3 +1,4 @@
+import { typedArrays } from './typed-arrays';
 import type { Criterion, LedgerItem, MatchRule, MatchStatus, ProposedMatch, StatementItem } from './matching.types';
 
 const RULES: readonly MatchRule[] = ['REFERENCE', 'AMOUNT_DATE', 'AGGREGATE'];
@@ -63,14 +64,24 @@ export class MatchList {
     this.#criteria = criteria;
     // A match takes at least one entry of each side: min(nS, nL) matches at most, nS + nL positions.
     const capacity = Math.min(statement.length, ledger.length);
-    this.#rule = new Uint8Array(capacity);
-    this.#confidence = new Float64Array(capacity);
-    this.#accepted = new Uint8Array(capacity);
-    this.#within = new Uint8Array(capacity);
-    this.#currency = new Int32Array(capacity);
-    this.#totals = new BigInt64Array(capacity * 2);
-    this.#start = new Int32Array(capacity + 1);
-    this.#positions = new Int32Array(statement.length + ledger.length);
+    const arrays = typedArrays({
+      rule: ['u8', capacity],
+      confidence: ['f64', capacity],
+      accepted: ['u8', capacity],
+      within: ['u8', capacity],
+      currency: ['i32', capacity],
+      totals: ['i64', capacity * 2],
+      start: ['i32', capacity + 1],
+      positions: ['i32', statement.length + ledger.length],
+    });
+    this.#rule = arrays.rule;
+    this.#confidence = arrays.confidence;
+    this.#accepted = arrays.accepted;
+    this.#within = arrays.within;
+    this.#currency = arrays.currency;
+    this.#totals = arrays.totals;
+    this.#start = arrays.start;
+    this.#positions = arrays.positions;
   }
 
   /** Stores a match; returns its index. */

@@ -1,3 +1,4 @@
+import { typedArrays } from './typed-arrays';
 import {
   addMatch,
   CURRENCY_MISMATCHED,
@@ -56,16 +57,21 @@ export function runReferenceStrategy(ctx: MatchingContext): void {
   if (count === 0 || nS === 0 || nL === 0) return;
   const n = nS + nL;
 
-  const countS = new Int32Array(count);
-  const countL = new Int32Array(count);
+  const { countS, countL, usable, parent, sideS, sideL, groupOf } = typedArrays({
+    countS: ['i32', count],
+    countL: ['i32', count],
+    usable: ['u8', count],
+    parent: ['i32', n],
+    sideS: ['i32', n],
+    sideL: ['i32', n],
+    groupOf: ['i32', n],
+  });
   for (let s = 0; s < nS; s++) if (sState[s] === FREE) for (let k = sStart[s]; k < sStart[s + 1]; k++) countS[sRefs[k]]++;
   for (let l = 0; l < nL; l++) if (lState[l] === FREE) for (let k = lStart[l]; k < lStart[l + 1]; k++) countL[lRefs[k]]++;
-  const usable = new Uint8Array(count);
   for (let r = 0; r < count; r++) {
     usable[r] = countS[r] + countL[r] >= 2 && countS[r] <= MAX_REFERENCE_GROUP_SIDE && countL[r] <= MAX_REFERENCE_GROUP_SIDE ? 1 : 0;
   }
 
-  const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const owner = countS; // reused: first entry seen with each reference
   owner.fill(-1);
@@ -90,11 +96,9 @@ export function runReferenceStrategy(ctx: MatchingContext): void {
   }
 
   // Component sizes per side, then the groups in order of their first statement entry.
-  const sideS = new Int32Array(n);
-  const sideL = new Int32Array(n);
   for (let s = 0; s < nS; s++) if (sState[s] === FREE) sideS[find(parent, s)]++;
   for (let l = 0; l < nL; l++) if (lState[l] === FREE) sideL[find(parent, nS + l)]++;
-  const groupOf = new Int32Array(n).fill(-1);
+  groupOf.fill(-1);
   const roots: number[] = [];
   for (let s = 0; s < nS; s++) {
     if (sState[s] !== FREE) continue;

@@ -1,0 +1,23 @@
+import { typedArrays } from './typed-arrays';
+
+describe('typedArrays', () => {
+  it('carves zeroed arrays of the asked kinds and lengths that never overlap', () => {
+    const arrays = typedArrays({ flags: ['u8', 3], counts: ['i32', 5], totals: ['i64', 2], scores: ['f64', 1], empty: ['i32', 0] });
+    expect(arrays.flags).toBeInstanceOf(Uint8Array);
+    expect(arrays.counts).toBeInstanceOf(Int32Array);
+    expect(arrays.totals).toBeInstanceOf(BigInt64Array);
+    expect(arrays.scores).toBeInstanceOf(Float64Array);
+    expect([arrays.flags.length, arrays.counts.length, arrays.totals.length, arrays.scores.length, arrays.empty.length]).toEqual([3, 5, 2, 1, 0]);
+    expect([...arrays.flags, ...arrays.counts, ...arrays.scores]).toEqual(new Array(9).fill(0));
+    expect([...arrays.totals]).toEqual([0n, 0n]);
+    arrays.flags.fill(255);
+    arrays.counts.fill(-1);
+    arrays.totals.fill(-(2n ** 63n));
+    arrays.scores.fill(0.5);
+    expect([...arrays.flags]).toEqual([255, 255, 255]);
+    expect([...arrays.counts]).toEqual([-1, -1, -1, -1, -1]);
+    expect([...arrays.totals]).toEqual([-(2n ** 63n), -(2n ** 63n)]);
+    expect([...arrays.scores]).toEqual([0.5]);
+    expect(arrays.flags.buffer).toBe(arrays.totals.buffer); // one allocation
+  });
+});
