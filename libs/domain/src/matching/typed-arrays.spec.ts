@@ -20,4 +20,12 @@ describe('typedArrays', () => {
     expect([...arrays.scores]).toEqual([0.5]);
     expect(arrays.flags.buffer).toBe(arrays.totals.buffer); // one allocation
   });
+
+  it('allocates arrays one by one when together they would pass 2 GiB', () => {
+    const arrays = typedArrays({ big: ['u8', 2 ** 31], small: ['i32', 2] });
+    expect([arrays.big.length, arrays.small.length]).toEqual([2 ** 31, 2]);
+    expect(arrays.big.buffer).not.toBe(arrays.small.buffer);
+    arrays.small[1] = -1;
+    expect([...arrays.small]).toEqual([0, -1]);
+  });
 });

@@ -2,7 +2,9 @@ const CONSTRUCTORS = { u8: Uint8Array, i32: Int32Array, f64: Float64Array, i64: 
 type Kind = keyof typeof CONSTRUCTORS;
 type ArrayOf<K extends Kind> = InstanceType<(typeof CONSTRUCTORS)[K]>;
 
-const align8 = (bytes: number) => (bytes + 7) & ~7;
+const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
+/** Above this, arrays are allocated one by one: one ArrayBuffer may not grow past a few GiB. */
+const MAX_SHARED_BYTES = 2 ** 31;
 
 /**
  * Several zeroed typed arrays carved from one ArrayBuffer, for arrays that live and die
@@ -14,8 +16,12 @@ const align8 = (bytes: number) => (bytes + 7) & ~7;
 export function typedArrays<L extends Record<string, readonly [Kind, number]>>(layout: L): { [K in keyof L]: ArrayOf<L[K][0]> } {
   let bytes = 0;
   for (const [kind, length] of Object.values(layout)) bytes = align8(bytes) + CONSTRUCTORS[kind].BYTES_PER_ELEMENT * length;
-  const buffer = new ArrayBuffer(align8(bytes));
   const arrays: Record<string, ArrayOf<Kind>> = {};
+  if (bytes > MAX_SHARED_BYTES) {
+    for (const [name, [kind, length]] of Object.entries(layout)) arrays[name] = new CONSTRUCTORS[kind](length);
+    return arrays as { [K in keyof L]: ArrayOf<L[K][0]> };
+  }
+  const buffer = new ArrayBuffer(align8(bytes));
   let offset = 0;
   for (const [name, [kind, length]] of Object.entries(layout)) {
     offset = align8(offset);
