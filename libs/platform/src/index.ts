@@ -11,3 +11,4 @@ export * from './outbox/outbox.module';
 export * from './outbox/outbox-publisher.service';
 export * from './outbox/outbox-relay.service';
 export * from './outbox/event-recorder.service';
+export * from './worker/heap';

@@ -25,6 +25,8 @@ export type RunOutcome = 'completed' | 'follow_up' | 'stale' | 'fenced_out';
 export interface RunReport {
   outcome: RunOutcome;
   stats?: Partial<Record<MatchRule, RuleStats>>;
+  /** Entries the pass read, both sides (when it got that far). */
+  entriesRead?: number;
 }
 
 /**
@@ -104,10 +106,10 @@ export class MatchingRunService {
     this.publisher.publishAfterCommit(outcome.messages);
     if (outcome.outcome === 'fenced_out') {
       this.logger.warn(`pass ${job.runVersion} of ${job.reconciliationId} was superseded; its results were discarded`);
-      return { outcome: outcome.outcome };
+      return { outcome: outcome.outcome, entriesRead: statement.length + ledger.length };
     }
     const { REFERENCE, AMOUNT_DATE, AGGREGATE } = result.stats;
-    return { outcome: outcome.outcome, stats: { REFERENCE, AMOUNT_DATE, AGGREGATE } };
+    return { outcome: outcome.outcome, stats: { REFERENCE, AMOUNT_DATE, AGGREGATE }, entriesRead: statement.length + ledger.length };
   }
 
   /** Retries are exhausted: the run ends FAILED with its reason and no partial results. */

@@ -3,9 +3,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type Type } fr
 import { Settings } from '@concilia/config';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
-import { MetricsRegistry } from '@concilia/platform';
+import { collectGarbage, MetricsRegistry } from '@concilia/platform';
 import { JOB_NAMES, QUEUES, type MatchReconciliationPayload } from '@concilia/queue-contracts';
-import { MatchingRunService } from './matching-run.service';
+import { MatchingRunService, type RunReport } from './matching-run.service';
+
+/** A pass reading at least this many entries (both sides) is followed by a full garbage collection. */
+export const LARGE_PASS_ENTRIES = 200_000;
 
 /**
  * The processor class with the worker options of these settings. @Processor's options are fixed
@@ -29,6 +32,8 @@ export class MatchingProcessor extends WorkerHost implements OnApplicationBootst
   private readonly passes: Counter<'outcome'>;
   private readonly duration: Histogram<'outcome'>;
   private readonly matchedEntries: Counter<'strategy' | 'side'>;
+  private passesInFlight = 0;
+  private largePassEnded = false;
 
   constructor(
     private readonly runs: MatchingRunService,
@@ -59,7 +64,15 @@ export class MatchingProcessor extends WorkerHost implements OnApplicationBootst
   async process(job: Job<MatchReconciliationPayload>): Promise<string> {
     if (job.name !== JOB_NAMES.matchReconciliation) throw new UnrecoverableError(`unknown job '${job.name}' on the matching queue`);
     const stop = this.duration.startTimer();
-    const { outcome, stats } = await this.runs.run(job.data, (stage) => job.updateProgress({ stage }));
+    this.passesInFlight += 1;
+    let report: RunReport | undefined;
+    try {
+      report = await this.runs.run(job.data, (stage) => job.updateProgress({ stage }));
+    } finally {
+      this.passesInFlight -= 1;
+      this.releaseLargePass(report);
+    }
+    const { outcome, stats } = report;
     stop({ outcome });
     for (const [strategy, counts] of Object.entries(stats ?? {})) {
       this.matchedEntries.inc({ strategy, side: 'statement' }, counts.statementEntries);
@@ -67,6 +80,18 @@ export class MatchingProcessor extends WorkerHost implements OnApplicationBootst
     }
     this.passes.inc({ outcome });
     return outcome;
+  }
+
+  /**
+   * A large pass's garbage (millions of entry objects) is collected before the next pass
+   * allocates, so the matcher's memory holds one pass, not two; when other passes still run,
+   * once the last of them ends (a full collection would pause them).
+   */
+  private releaseLargePass(report: RunReport | undefined): void {
+    if ((report?.entriesRead ?? 0) >= LARGE_PASS_ENTRIES) this.largePassEnded = true;
+    if (this.passesInFlight > 0 || !this.largePassEnded) return;
+    this.largePassEnded = false;
+    collectGarbage();
   }
 
   @OnWorkerEvent('failed')
