@@ -85,10 +85,11 @@ export class MatchingProcessor extends WorkerHost implements OnApplicationBootst
   /**
    * A large pass's garbage (millions of entry objects) is collected before the next pass
    * allocates, so the matcher's memory holds one pass, not two; when other passes still run,
-   * once the last of them ends (a full collection would pause them).
+   * once the last of them ends (a full collection would pause them). A pass that threw may have
+   * read any number of entries: it counts as large (failures are rare, a collection is cheap).
    */
   private releaseLargePass(report: RunReport | undefined): void {
-    if ((report?.entriesRead ?? 0) >= LARGE_PASS_ENTRIES) this.largePassEnded = true;
+    if (!report || (report.entriesRead ?? 0) >= LARGE_PASS_ENTRIES) this.largePassEnded = true;
     if (this.passesInFlight > 0 || !this.largePassEnded) return;
     this.largePassEnded = false;
     collectGarbage();
