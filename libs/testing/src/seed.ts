@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { advanceLedgerVersion } from '@concilia/persistence';
 import type { TestDatabase } from './test-database';
 
 /** Rows written straight to the database, for tests of the workers (which never see HTTP). */
@@ -50,12 +51,22 @@ export async function seedReconciliation(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [accountId, tenantId, rules.amount_tolerance, rules.amount_tolerance_bps, rules.date_window_days, rules.reference_patterns, rules.use_external_id_as_reference, rules.strategies, rules.auto_accept_threshold, rules.suggest_threshold, rules.max_group_size, rules.severity_warning_amount, rules.severity_critical_amount],
   );
+  return seedReconciliationOf(db, { tenantId, accountId }, { currency, periodStart: options.periodStart ?? '2026-01-01', periodEnd: options.periodEnd ?? '2026-01-31', id: reconciliationId });
+}
+
+/** Another reconciliation of a seeded account (its period must not overlap the others'). */
+export async function seedReconciliationOf(
+  db: TestDatabase,
+  account: { tenantId: string; accountId: string },
+  period: { periodStart: string; periodEnd: string; currency?: string; id?: string },
+): Promise<SeededReconciliation> {
+  const reconciliationId = period.id ?? randomUUID();
   await db.query(
     `INSERT INTO reconciliations (id, tenant_id, account_id, currency, period_start, period_end, mode, status)
      VALUES ($1, $2, $3, $4, $5, $6, 'MANUAL', 'PENDING')`,
-    [reconciliationId, tenantId, accountId, currency, options.periodStart ?? '2026-01-01', options.periodEnd ?? '2026-01-31'],
+    [reconciliationId, account.tenantId, account.accountId, period.currency ?? 'BRL', period.periodStart, period.periodEnd],
   );
-  return { tenantId, accountId, reconciliationId };
+  return { ...account, reconciliationId };
 }
 
 export async function seedLedgerEntries(db: TestDatabase, target: SeededReconciliation, entries: SeedEntry[]): Promise<string[]> {
@@ -67,6 +78,7 @@ export async function seedLedgerEntries(db: TestDatabase, target: SeededReconcil
       [ids[index], target.tenantId, target.accountId, entry.externalId ?? `L-${ids[index]}`, entry.amount.toString(), entry.currency ?? 'BRL', entry.date, entry.status ?? null, entry.references ?? [], entry.description ?? null],
     );
   }
+  await advanceLedgerVersion(db, target.accountId);
   return ids;
 }
 

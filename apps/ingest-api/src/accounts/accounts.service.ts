@@ -11,6 +11,7 @@ import {
 } from '@concilia/domain';
 import {
   AccountRepository,
+  advanceLedgerVersion,
   Database,
   type AccountEntity,
   type AccountFilters,
@@ -112,6 +113,8 @@ export class AccountsService {
         before: before ? ruleSnapshot(before) : null,
         after: ruleSnapshot(rules),
       });
+      // The date window sets which ledger entries a reconciliation reaches.
+      await advanceLedgerVersion(tx, accountId);
       return { account, rules };
     });
   }

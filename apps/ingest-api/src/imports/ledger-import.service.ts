@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@concilia/domain';
-import { LedgerEntryRepository, MatchReviewRepository, type AccountEntity, type LedgerEntryRow, type Tx, type UpsertCounts } from '@concilia/persistence';
+import { LedgerEntryRepository, MatchReviewRepository, advanceLedgerVersion, type AccountEntity, type LedgerEntryRow, type Tx, type UpsertCounts } from '@concilia/persistence';
 import type { StatementFileEvent } from '@concilia/statement-files';
 import { AccountsService } from '../accounts/accounts.service';
 import { apiKeyCaller } from '../http/request-context';
@@ -60,6 +60,7 @@ export class LedgerImportService {
       counts.unchanged += result.unchanged;
     }
     tally.throwIfProblems();
+    await advanceLedgerVersion(tx, account.id);
     return { imported: counts.created + counts.updated, duplicates: counts.unchanged, skipped: tally.skipped, details: { ...counts }, messages: [] };
   }
 

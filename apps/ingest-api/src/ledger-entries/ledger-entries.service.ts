@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, isCalendarDate } from '@concilia/domain';
-import { Database, LedgerEntryRepository, type MatchWithEntries, MatchReviewRepository, type LedgerEntryEntity, type Page, type PageRequest, type UpsertCounts } from '@concilia/persistence';
+import { Database, LedgerEntryRepository, advanceLedgerVersion, type MatchWithEntries, MatchReviewRepository, type LedgerEntryEntity, type Page, type PageRequest, type UpsertCounts } from '@concilia/persistence';
 import { AccountsService } from '../accounts/accounts.service';
 import { checkBatch, type LedgerEntryInput, toLedgerRows } from '../entries/entry-validation';
 import { validateLedgerBatch } from '../entries/entry-schemas';
@@ -32,7 +32,9 @@ export class LedgerEntriesService {
           locked.map((externalId) => ({ field: `entries[${rows.findIndex((row) => row.externalId === externalId)}].amount`, code: 'ledger_entry_locked', message: `${externalId} is in an accepted match` })),
         );
       }
-      return this.ledgerEntries.upsert(tx, tenantId, accountId, rows);
+      const counts = await this.ledgerEntries.upsert(tx, tenantId, accountId, rows);
+      await advanceLedgerVersion(tx, accountId);
+      return counts;
     });
   }
 

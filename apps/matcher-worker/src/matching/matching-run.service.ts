@@ -3,21 +3,25 @@ import { v7 as uuidv7 } from 'uuid';
 import { addDays, matchEntries, type MatchingRules, type MatchingStrategy, type MatchRule, type RuleStats } from '@concilia/domain';
 import {
   AccountRepository,
+  advanceLedgerVersion,
   Database,
   MatchingRepository,
   OutboxRepository,
   ReconciliationRepository,
   ledgerTotals,
+  readLedgerVersion,
   storedResultCounts,
   summaryOf,
   type OutboxMessage,
   type ReconciliationEntity,
   type MatchingRulesEntity,
+  type SideTotals,
+  type Tx,
 } from '@concilia/persistence';
 import { EventRecorder, OutboxPublisher } from '@concilia/platform';
 import { JOB_NAMES, matchJobId, QUEUES, type MatchReconciliationPayload } from '@concilia/queue-contracts';
 import { finalStatus, ResultRows } from './match-results';
-import { statementTotalsAfterPass, withPassResults } from './pass-summary';
+import { ledgerTotalsAfterPass, statementTotalsAfterPass, withPassResults, type PassLedgerEntries } from './pass-summary';
 
 export type RunOutcome = 'completed' | 'follow_up' | 'stale' | 'fenced_out';
 
@@ -60,6 +64,7 @@ export class MatchingRunService {
     const timings = new StageTimer();
     const from = addDays(reconciliation.periodStart, -rules.dateWindowDays);
     const to = addDays(reconciliation.periodEnd, rules.dateWindowDays);
+    const ledgerVersionRead = await readLedgerVersion(this.database.manager, reconciliation.accountId);
     const [statementRead, ledger, kept, rejected] = await Promise.all([
       this.matching.statementItems(reconciliation.id),
       this.matching.ledgerItems(reconciliation.accountId, reconciliation.id, from, to),
@@ -87,11 +92,12 @@ export class MatchingRunService {
       await this.matching.insertSettlements(tx, scope, rows.settlements);
       timings.lap('writeOthersMs');
       const statementSide = statementTotalsAfterPass(current.currency, { open: statement, closed: statementRead.closed, outsideMatches: result.outsideMatches.statement });
-      const ledgerSide = await ledgerTotals(tx, current.id);
+      const ledgerSide = await this.ledgerSideAtCommit(tx, current, ledgerVersionRead, { entries: ledger, outsideMatches: result.outsideMatches.ledger });
       const computed = summaryOf(current.currency, { statement: statementSide, ledger: ledgerSide.totals }, withPassResults(keptResults, result.matchList, rows.discrepancies));
       timings.lap('summaryMs');
       const summary = computed.summary;
-      await this.matching.finishRun(tx, runId, 'SUCCEEDED', { ...result.stats, matches: result.matchList.length, discrepancies: rows.discrepancies.length, ...timings.laps }, null);
+      const stats = { ...result.stats, matches: result.matchList.length, discrepancies: rows.discrepancies.length, ledgerSideFromRead: ledgerSide.fromRead, ...timings.laps };
+      await this.matching.finishRun(tx, runId, 'SUCCEEDED', stats, null);
       if (current.rematchRequested) return { outcome: 'follow_up' as const, messages: [await this.followUp(tx, current, summary, job)] };
       const status = finalStatus(computed);
       await this.reconciliations.update(tx, current, { status, previousStatus: 'PROCESSING', summary, progress: null, lastMatchedAt: new Date(), failureReason: null });
@@ -136,8 +142,19 @@ export class MatchingRunService {
     return messages !== null;
   }
 
+  /**
+   * The ledger side of the summary: from what the pass read when the account's ledger version,
+   * moved on now by this pass (its links change what the account's other reconciliations reach),
+   * shows no other change since the read; else from the database as it is at commit.
+   */
+  private async ledgerSideAtCommit(tx: Tx, reconciliation: ReconciliationEntity, versionRead: bigint, read: PassLedgerEntries): Promise<{ totals: SideTotals; fromRead: boolean }> {
+    const version = await advanceLedgerVersion(tx, reconciliation.accountId);
+    if (version === versionRead + 1n) return { totals: ledgerTotalsAfterPass(reconciliation.currency, read), fromRead: true };
+    return { totals: (await ledgerTotals(tx, reconciliation.id)).totals, fromRead: false };
+  }
+
   /** Entries arrived during the pass: keep PROCESSING and queue the next pass before reporting. */
-  private async followUp(tx: Parameters<Parameters<Database['transaction']>[0]>[0], current: ReconciliationEntity, summary: Record<string, unknown>, job: MatchReconciliationPayload): Promise<OutboxMessage> {
+  private async followUp(tx: Tx, current: ReconciliationEntity, summary: Record<string, unknown>, job: MatchReconciliationPayload): Promise<OutboxMessage> {
     const runVersion = current.runVersion + 1;
     await this.reconciliations.update(tx, current, { runVersion, rematchRequested: false, summary, progress: { stage: 'queued', runVersion, followUp: true } });
     const payload: MatchReconciliationPayload = { ...job, runVersion };

@@ -1,5 +1,5 @@
-import { Database, computeSummary, decodeExplanation } from '@concilia/persistence';
-import { seedLedgerEntries, seedReconciliation, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
+import { Database, computeSummary, decodeExplanation, refreshSummary } from '@concilia/persistence';
+import { seedLedgerEntries, seedReconciliation, seedReconciliationOf, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
 import { startMatcher, type MatcherHarness } from '../testing/matcher.harness';
 import { MatchingRunService } from './matching-run.service';
 import { StalledRunSweeper } from './stalled-run.sweeper';
@@ -148,15 +148,50 @@ describe('matcher-worker (e2e)', () => {
     expect(await m.db.count('events', `tenant_id = $1 AND type = 'reconciliation.completed'`, [target.tenantId])).toBe(1);
   });
 
+  /** Where the pass's ledger totals came from: its own read, or the database at commit. */
+  async function ledgerSideFromRead(target: SeededReconciliation, runVersion: number): Promise<unknown> {
+    const [run] = await m.db.query<{ stats: { ledgerSideFromRead?: boolean } }>('SELECT stats FROM matching_runs WHERE reconciliation_id = $1 AND run_version = $2', [
+      target.reconciliationId,
+      runVersion,
+    ]);
+    return run.stats.ledgerSideFromRead;
+  }
+
+  const recomputedSummary = (target: SeededReconciliation) => m.app.get(Database).transaction((tx) => computeSummary(tx, target.reconciliationId));
+
   it('counts ledger entries posted to the account during a pass in its summary, as the database has them at commit', async () => {
     const { target } = await seedMarketplaceMonth();
-    const { outcome } = await runPass(target, async (stage) => {
+    const { outcome, runVersion } = await runPass(target, async (stage) => {
       if (stage === 'writing') await seedLedgerEntries(m.db, target, [{ externalId: 'PED-LATE', amount: 4321n, date: '2026-01-25' }]);
     });
     expect(outcome).toBe('completed');
     const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
     expect(stored.summary).toMatchObject({ ledgerEntries: { count: 4, amount: '185.55' }, unmatchedLedger: { count: 2, amount: '55.55' } });
-    expect(stored.summary).toEqual((await m.app.get(Database).transaction((tx) => computeSummary(tx, target.reconciliationId))).summary);
+    expect(stored.summary).toEqual((await recomputedSummary(target)).summary);
+    expect(await ledgerSideFromRead(target, runVersion)).toBe(false);
+  });
+
+  it("recounts its ledger side at commit when another reconciliation's match took an entry of the account during the pass", async () => {
+    const { target, ledger } = await seedMarketplaceMonth();
+    const other = await seedReconciliationOf(m.db, target, { periodStart: '2026-02-01', periodEnd: '2026-02-28' });
+    const { outcome, runVersion } = await runPass(target, async (stage) => {
+      if (stage !== 'writing') return;
+      // As a manual match in the other reconciliation does: the orphan order PED-3 is now held there.
+      await m.app.get(Database).transaction(async (tx) => {
+        const [match] = await tx.query(
+          `INSERT INTO matches (id, tenant_id, reconciliation_id, method, rule, status, confidence, currency, statement_total, ledger_total, difference, explanation)
+           VALUES (gen_random_uuid(), $1, $2, 'MANUAL', 'MANUAL', 'ACCEPTED', 100, 'BRL', 1234, 1234, 0, '[]') RETURNING id`,
+          [other.tenantId, other.reconciliationId],
+        );
+        await tx.query(`INSERT INTO match_items (match_id, entry_id, side, tenant_id, reconciliation_id) VALUES ($1, $2, 'LEDGER', $3, $4)`, [match.id, ledger[2], other.tenantId, other.reconciliationId]);
+        await refreshSummary(tx, other.reconciliationId);
+      });
+    });
+    expect(outcome).toBe('completed');
+    expect(await ledgerSideFromRead(target, runVersion)).toBe(false);
+    const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
+    expect(stored.summary).toMatchObject({ ledgerEntries: { count: 2 }, unmatchedLedger: { count: 0 } });
+    expect(stored.summary).toEqual((await recomputedSummary(target)).summary);
   });
 
   it('keeps accepted matches and never re-proposes a rejected pair when matching again', async () => {
@@ -202,10 +237,11 @@ describe('matcher-worker (e2e)', () => {
                       VALUES (gen_random_uuid(), $1, $2, 'MANUAL', 'MANUAL', 'ACCEPTED', 100, 'BRL', 300, 300, 0, '[]')`, [other.tenantId, other.reconciliationId]);
     await m.db.query(`INSERT INTO match_items (match_id, entry_id, side, tenant_id, reconciliation_id) SELECT id, $1, 'LEDGER', tenant_id, reconciliation_id FROM matches WHERE reconciliation_id = $2`, [held, other.reconciliationId]);
 
-    expect((await runPass(target)).outcome).toBe('completed');
+    const last = await runPass(target);
+    expect(last.outcome).toBe('completed');
+    expect(await ledgerSideFromRead(target, last.runVersion)).toBe(true);
     const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
-    const recomputed = await m.app.get(Database).transaction((tx) => computeSummary(tx, target.reconciliationId));
-    expect(stored.summary).toEqual(recomputed.summary);
+    expect(stored.summary).toEqual((await recomputedSummary(target)).summary);
     expect(stored.summary).toMatchObject({
       statementEntries: { count: 8 },
       ledgerEntries: { count: 4 },

@@ -20,12 +20,33 @@ export interface PassStatementEntries {
  * reconciliation's statement entries waits for the pass's lock or asks for a follow-up pass.
  */
 export function statementTotalsAfterPass(currency: string, read: PassStatementEntries): SideTotals {
-  return {
-    count: read.open.length + read.closed.length,
-    amount: sumOf(currency, read.open) + sumOf(currency, read.closed),
-    unmatched: read.outsideMatches.length,
-    unmatchedAmount: sumOf(currency, read.outsideMatches),
-  };
+  return totalsAfterPass(currency, [read.open, read.closed], read.outsideMatches);
+}
+
+/** What a pass read of the ledger side (the account's entries in reach) and left outside matches. */
+export interface PassLedgerEntries {
+  entries: readonly Entry[];
+  outsideMatches: readonly Entry[];
+}
+
+/**
+ * The summary's ledger totals after a pass, from what it read: the same definition as
+ * ledgerTotals (entries in reach that no other reconciliation holds; unmatched unless an active
+ * match of this one holds them). Exact only when the account's ledger version shows that nothing
+ * changed between the read and the commit; the caller checks.
+ */
+export function ledgerTotalsAfterPass(currency: string, read: PassLedgerEntries): SideTotals {
+  return totalsAfterPass(currency, [read.entries], read.outsideMatches);
+}
+
+function totalsAfterPass(currency: string, counted: readonly (readonly Entry[])[], outsideMatches: readonly Entry[]): SideTotals {
+  let count = 0;
+  let amount = 0n;
+  for (const entries of counted) {
+    count += entries.length;
+    amount += sumOf(currency, entries);
+  }
+  return { count, amount, unmatched: outsideMatches.length, unmatchedAmount: sumOf(currency, outsideMatches) };
 }
 
 /** The amounts in `currency` added up; the others are counted elsewhere, never summed. */

@@ -20,6 +20,7 @@ import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { ReleaseTypeEntity } from './release-type.entity';
 import { ImportEntity } from './import.entity';
 import { ImportProfileEntity } from './import-profile.entity';
+import { LedgerVersionEntity } from './ledger-version.entity';
 
 export {
   AccountEntity,
@@ -44,6 +45,7 @@ export {
   WebhookAttemptEntity,
   ImportEntity,
   ImportProfileEntity,
+  LedgerVersionEntity,
 };
 export type { ImportSide, ImportStatus } from './import.entity';
 export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
@@ -78,4 +80,5 @@ export const ENTITIES = [
   WebhookAttemptEntity,
   ImportEntity,
   ImportProfileEntity,
+  LedgerVersionEntity,
 ];

@@ -27,6 +27,7 @@ export * from './matching.repository';
 export * from './uuid-v7-block';
 export * from './match-review.repository';
 export * from './summary';
+export * from './ledger-version';
 export * from './event.repository';
 export * from './outbox.repository';
 export * from './reconciliation.repository';

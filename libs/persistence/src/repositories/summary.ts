@@ -1,5 +1,6 @@
 import { formatAmount } from '@concilia/domain';
 import type { Tx } from '../database';
+import { advanceLedgerVersionOf } from './ledger-version';
 import { storedResultCounts, type StoredResultCounts } from './matching.repository';
 
 export interface ComputedSummary {
@@ -96,9 +97,9 @@ export async function ledgerTotals(tx: Tx, reconciliationId: string): Promise<{ 
 /**
  * The summary from its parts: the entry totals and the counts of stored results. A matching
  * pass takes the statement side from what it read and wrote (every change to a reconciliation's
- * statement entries waits for the pass, or asks for a follow-up) and the ledger side from the
- * database at commit (ledger entries belong to the account and may change during the pass);
- * review actions recompute both.
+ * statement entries waits for the pass, or asks for a follow-up), and the ledger side too when the
+ * account's ledger version shows nothing changed since its read (see ledger-version.ts), else from
+ * the database at commit; review actions recompute both.
  */
 export function summaryOf(currency: string, totals: EntryTotals, stored: StoredResultCounts): ComputedSummary {
   const money = (minor: bigint) => formatAmount(minor, currency);
@@ -120,9 +121,15 @@ export function summaryOf(currency: string, totals: EntryTotals, stored: StoredR
   };
 }
 
-/** Recomputes and stores the summary (inside the caller's transaction). */
+/**
+ * Recomputes and stores the summary after a review action (inside the caller's transaction, as
+ * its last step). The action may have made or taken apart matches, which moves ledger entries in
+ * and out of the reach of the account's other reconciliations: the account's ledger version moves
+ * on, so that a pass running meanwhile recomputes its ledger side at commit.
+ */
 export async function refreshSummary(tx: Tx, reconciliationId: string): Promise<ComputedSummary> {
   const computed = await computeSummary(tx, reconciliationId);
   await tx.query(`UPDATE reconciliations SET summary = $2 WHERE id = $1`, [reconciliationId, JSON.stringify(computed.summary)]);
+  await advanceLedgerVersionOf(tx, reconciliationId);
   return computed;
 }
