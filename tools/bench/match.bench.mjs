@@ -102,9 +102,10 @@ async function resetResults(client, reconciliationId) {
   await client.query(`DELETE FROM settlements WHERE reconciliation_id = $1`, [reconciliationId]);
   await client.query(`DELETE FROM discrepancies WHERE reconciliation_id = $1`, [reconciliationId]);
   await client.query(`DELETE FROM match_items WHERE reconciliation_id = $1`, [reconciliationId]);
+  await client.query(`DELETE FROM released_match_items WHERE reconciliation_id = $1`, [reconciliationId]);
   await client.query(`DELETE FROM matches WHERE reconciliation_id = $1`, [reconciliationId]);
   const { rows } = await client.query(`UPDATE reconciliations SET status = 'PROCESSING', run_version = run_version + 1 WHERE id = $1 RETURNING run_version`, [reconciliationId]);
-  await client.query('VACUUM ANALYZE match_items, matches, discrepancies, settlements');
+  await client.query('VACUUM ANALYZE match_items, released_match_items, matches, discrepancies, settlements');
   return rows[0].run_version;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { advanceLedgerVersion } from '@concilia/persistence';
+import { v7 as uuidv7 } from 'uuid';
+import { advanceLedgerVersion, releaseLinksSql } from '@concilia/persistence';
 import type { TestDatabase } from './test-database';
 
 /** Rows written straight to the database, for tests of the workers (which never see HTTP). */
@@ -105,4 +106,51 @@ export async function startPass(db: TestDatabase, target: SeededReconciliation):
     [target.reconciliationId],
   );
   return row.run_version;
+}
+
+export interface SeedMatchOptions {
+  status?: string;
+  method?: string;
+  rule?: string;
+  confidence?: number;
+  explanation?: unknown[];
+}
+
+/**
+ * A match as the matcher or a person would have stored it: the totals computed from its entries,
+ * the entries listed on it and, while it is SUGGESTED or ACCEPTED, held by rows of match_items
+ * (else released_match_items).
+ */
+export async function seedMatch(
+  db: TestDatabase,
+  scope: { tenantId: string; reconciliationId: string },
+  sides: { statement: string[]; ledger: string[] },
+  options: SeedMatchOptions = {},
+): Promise<string> {
+  const id = uuidv7(); // time-ordered, as the API's: lists are newest first
+  const status = options.status ?? 'SUGGESTED';
+  const explanation = options.explanation ?? [{ name: 'reference', passed: true, detail: { reference: 'PED1' } }];
+  await db.query(
+    `WITH totals AS (
+       SELECT (SELECT coalesce(sum(amount), 0) FROM statement_entries WHERE id = ANY($1::uuid[])) AS s,
+              (SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE id = ANY($2::uuid[])) AS l,
+              (SELECT currency FROM reconciliations WHERE id = $5) AS currency)
+     INSERT INTO matches (id, tenant_id, reconciliation_id, method, rule, status, confidence, currency, statement_total, ledger_total, difference, explanation,
+                          statement_entry_ids, ledger_entry_ids)
+     SELECT $3, $4, $5, $6, $7, $8, $9, currency, s, l, s - l, $10, $1, $2 FROM totals`,
+    [sides.statement, sides.ledger, id, scope.tenantId, scope.reconciliationId, options.method ?? 'AUTO', options.rule ?? 'REFERENCE', status, options.confidence ?? 75, JSON.stringify(explanation)],
+  );
+  const links = status === 'SUGGESTED' || status === 'ACCEPTED' ? 'match_items' : 'released_match_items';
+  await db.query(
+    `INSERT INTO ${links} (entry_id, match_id, side, tenant_id, reconciliation_id)
+     SELECT entry_id, $3, side, $4, $5 FROM (SELECT unnest($1::uuid[]) AS entry_id, 'STATEMENT' AS side UNION ALL SELECT unnest($2::uuid[]), 'LEDGER') AS e`,
+    [sides.statement, sides.ledger, id, scope.tenantId, scope.reconciliationId],
+  );
+  return id;
+}
+
+/** A person's rejection as stored, without the API: the match REJECTED and its links released. */
+export async function rejectSeededMatch(db: TestDatabase, matchId: string): Promise<void> {
+  await db.query(`UPDATE matches SET status = 'REJECTED' WHERE id = $1`, [matchId]);
+  await db.query(releaseLinksSql(`SELECT id, statement_entry_ids, ledger_entry_ids FROM matches WHERE id = $1`), [matchId]);
 }

@@ -96,7 +96,7 @@ export class ManualMatchService {
       })
       .catch((error: unknown) => {
         // A concurrent match of another reconciliation took an entry between our check and insert.
-        if (pgErrorCode(error) === PG_ERRORS.uniqueViolation && pgConstraint(error) === 'ux_match_items_active_entry') throw alreadyMatched([]);
+        if (pgErrorCode(error) === PG_ERRORS.uniqueViolation && pgConstraint(error) === 'pk_match_items_entry') throw alreadyMatched([]);
         throw error;
       });
   }

@@ -30,7 +30,7 @@ describe('POST /v1/matches/{id}/accept | reject | unmatch (e2e)', () => {
   }
 
   const decide = (t: ReviewSetup & { match: string }, decision: string, body?: unknown, key = t.key) => h.api.post(`/v1/matches/${t.match}/${decision}`, body, key);
-  const activeLinks = (matchId: string) => h.db.count('match_items', 'match_id = $1 AND active', [matchId]);
+  const activeLinks = (matchId: string) => h.db.count('match_items', 'match_id = $1', [matchId]);
   const settlements = (matchId: string) => h.db.query('SELECT ledger_entry_id, expected_amount::text, received_amount::text, difference::text, breakdown, status FROM settlements WHERE match_id = $1', [matchId]);
   const audit = (matchId: string) => h.db.query('SELECT action, actor_id, target_type, before, after FROM audit_events WHERE target_id = $1 ORDER BY id', [matchId]);
 
@@ -71,13 +71,13 @@ describe('POST /v1/matches/{id}/accept | reject | unmatch (e2e)', () => {
   });
 
   describe('reject', () => {
-    it('SUGGESTED → REJECTED: links inactive, entries unmatched again, audited', async () => {
+    it('SUGGESTED → REJECTED: links released, entries unmatched again, audited', async () => {
       const t = await setup();
       const response = await decide(t, 'reject', { note: 'wrong order' });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ status: 'REJECTED', note: 'wrong order', decidedBy: t.keyId });
       expect(await activeLinks(t.match)).toBe(0);
-      expect(await h.db.count('match_items', 'match_id = $1', [t.match])).toBe(3);
+      expect(await h.db.count('released_match_items', 'match_id = $1', [t.match])).toBe(3);
       expect(await audit(t.match)).toEqual([
         { action: 'match.rejected', actor_id: t.keyId, target_type: 'match', before: { status: 'SUGGESTED', note: null }, after: { status: 'REJECTED', note: 'wrong order' } },
       ]);
@@ -111,8 +111,7 @@ describe('POST /v1/matches/{id}/accept | reject | unmatch (e2e)', () => {
       const t = await setup();
       await decide(t, 'reject');
       const pairs = await h.db.query(
-        `SELECT s.entry_id AS statement, l.entry_id AS ledger FROM matches m
-           JOIN match_items s ON s.match_id = m.id AND s.side = 'STATEMENT' JOIN match_items l ON l.match_id = m.id AND l.side = 'LEDGER'
+        `SELECT s.id AS statement, l.id AS ledger FROM matches m CROSS JOIN LATERAL unnest(m.statement_entry_ids) s(id) CROSS JOIN LATERAL unnest(m.ledger_entry_ids) l(id)
           WHERE m.reconciliation_id = $1 AND m.status = 'REJECTED' ORDER BY 1`,
         [t.reconciliationId],
       );
@@ -125,7 +124,7 @@ describe('POST /v1/matches/{id}/accept | reject | unmatch (e2e)', () => {
   });
 
   describe('unmatch', () => {
-    it('ACCEPTED → UNMATCHED: links inactive, PENDING settlements deleted, entries back to unmatched, audited', async () => {
+    it('ACCEPTED → UNMATCHED: links released, PENDING settlements deleted, entries back to unmatched, audited', async () => {
       const t = await setup('ACCEPTED');
       await h.db.query(
         `INSERT INTO settlements (id, tenant_id, account_id, reconciliation_id, match_id, ledger_entry_id, currency, expected_amount, received_amount, difference, breakdown)

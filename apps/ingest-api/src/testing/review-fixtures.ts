@@ -1,5 +1,5 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { IngestApiHarness } from './ingest-api.harness';
+import { seedMatch, type SeedMatchOptions } from '@concilia/testing';
 export { expectProblem } from '@concilia/testing';
 
 /** Review tests make many quick requests with one key: the per-key rate limit is tested elsewhere. */
@@ -51,45 +51,9 @@ export async function addLedger(h: IngestApiHarness, key: string, accountId: str
   return Object.fromEntries(rows.map((row) => [row.external_id, row.id]));
 }
 
-/**
- * A match as the matcher would have stored it (SQL, no worker): the totals are computed from
- * the entries, the links active while the status is SUGGESTED or ACCEPTED.
- */
-export async function insertMatch(
-  h: IngestApiHarness,
-  setup: Pick<ReviewSetup, 'tenantId' | 'reconciliationId'>,
-  sides: { statement: string[]; ledger: string[] },
-  options: { status?: string; method?: string; rule?: string; confidence?: number; explanation?: unknown[] } = {},
-): Promise<string> {
-  const id = uuidv7();
-  const status = options.status ?? 'SUGGESTED';
-  const [totals] = await h.db.query<{ s: string; l: string; currency: string }>(
-    `SELECT (SELECT coalesce(sum(amount), 0) FROM statement_entries WHERE id = ANY($1::uuid[]))::text AS s,
-            (SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE id = ANY($2::uuid[]))::text AS l,
-            (SELECT currency FROM statement_entries WHERE id = $1[1]) AS currency`,
-    [sides.statement, sides.ledger],
-  );
-  const explanation = options.explanation ?? [{ name: 'reference', passed: true, detail: { reference: 'PED1' } }];
-  await h.db.query(
-    `INSERT INTO matches (id, tenant_id, reconciliation_id, method, rule, status, confidence, currency, statement_total, ledger_total, difference, explanation)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9::bigint - $10::bigint, $11)`,
-    [id, setup.tenantId, setup.reconciliationId, options.method ?? 'AUTO', options.rule ?? 'REFERENCE', status, options.confidence ?? 75, totals.currency, totals.s, totals.l, JSON.stringify(explanation)],
-  );
-  const active = status === 'SUGGESTED' || status === 'ACCEPTED';
-  for (const [side, ids] of [['STATEMENT', sides.statement], ['LEDGER', sides.ledger]] as const) {
-    for (const entryId of ids) {
-      await h.db.query(`INSERT INTO match_items (match_id, entry_id, side, tenant_id, reconciliation_id, active) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        id,
-        entryId,
-        side,
-        setup.tenantId,
-        setup.reconciliationId,
-        active,
-      ]);
-    }
-  }
-  return id;
-}
+/** A match as the matcher would have stored it (SQL, no worker); see seedMatch. */
+export const insertMatch = (h: IngestApiHarness, setup: Pick<ReviewSetup, 'tenantId' | 'reconciliationId'>, sides: { statement: string[]; ledger: string[] }, options: SeedMatchOptions = {}) =>
+  seedMatch(h.db, setup, sides, options);
 
 export const setStatus = (h: IngestApiHarness, reconciliationId: string, status: string) =>
   h.db.query(`UPDATE reconciliations SET status = $2, previous_status = 'PARTIALLY_MATCHED' WHERE id = $1`, [reconciliationId, status]);
@@ -102,7 +66,8 @@ export async function reviewState(h: IngestApiHarness, reconciliationId: string)
   return {
     reconciliation,
     matches: await h.db.query('SELECT id, status, note, decided_at, decided_by FROM matches WHERE reconciliation_id = $1 ORDER BY id', [reconciliationId]),
-    items: await h.db.query('SELECT match_id, entry_id, active FROM match_items WHERE reconciliation_id = $1 ORDER BY match_id, entry_id', [reconciliationId]),
+    items: await h.db.query('SELECT match_id, entry_id FROM match_items WHERE reconciliation_id = $1 ORDER BY match_id, entry_id', [reconciliationId]),
+    releasedItems: await h.db.count('released_match_items', 'reconciliation_id = $1', [reconciliationId]),
     discrepancies: await h.db.count('discrepancies', 'reconciliation_id = $1', [reconciliationId]),
     settlements: await h.db.count('settlements', 'reconciliation_id = $1', [reconciliationId]),
     closedEntries: await h.db.count('statement_entries', 'reconciliation_id = $1 AND closed_at IS NOT NULL', [reconciliationId]),

@@ -90,7 +90,7 @@ describe('matcher killed mid-run (e2e, real processes)', () => {
   async function matchSet(id: string): Promise<string[]> {
     const rows = await db.query<{ signature: string }>(
       `SELECT m.status || ' ' || m.difference || ' ' || string_agg(coalesce(se.external_id, le.external_id), ',' ORDER BY coalesce(se.external_id, le.external_id)) AS signature
-         FROM matches m JOIN match_items mi ON mi.match_id = m.id AND mi.active
+         FROM matches m JOIN match_items mi ON mi.match_id = m.id
          LEFT JOIN statement_entries se ON se.id = mi.entry_id LEFT JOIN ledger_entries le ON le.id = mi.entry_id
         WHERE m.reconciliation_id = $1 AND m.status IN ('SUGGESTED', 'ACCEPTED') GROUP BY m.id, m.status, m.difference`,
       [id],
@@ -151,11 +151,15 @@ describe('matcher killed mid-run (e2e, real processes)', () => {
     expect(faultedMatches).toEqual(referenceMatches);
     expect(await discrepancyCounts(faulted.reconciliationId)).toEqual(await discrepancyCounts(reference.reconciliationId));
     expect(await db.count('matching_runs', `reconciliation_id = $1 AND status = 'SUCCEEDED'`, [faulted.reconciliationId])).toBe(1);
-    const [doubled] = await db.query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM (SELECT entry_id FROM match_items mi JOIN matches m ON m.id = mi.match_id
-         WHERE m.reconciliation_id = $1 AND mi.active GROUP BY entry_id HAVING count(*) > 1) d`,
+    // No entry in two active matches, and the entries each active match lists are exactly those its links hold.
+    const [check] = await db.query<{ doubled: string; astray: string }>(
+      `WITH listed AS (SELECT m.id AS match_id, unnest(m.statement_entry_ids || m.ledger_entry_ids) AS entry_id
+                         FROM matches m WHERE m.reconciliation_id = $1 AND m.status IN ('SUGGESTED', 'ACCEPTED')),
+            held AS (SELECT match_id, entry_id FROM match_items WHERE reconciliation_id = $1)
+       SELECT (SELECT count(*) FROM (SELECT entry_id FROM listed GROUP BY entry_id HAVING count(*) > 1) d)::text AS doubled,
+              (SELECT count(*) FROM listed FULL JOIN held USING (match_id, entry_id) WHERE listed.entry_id IS NULL OR held.entry_id IS NULL)::text AS astray`,
       [faulted.reconciliationId],
     );
-    expect(doubled.n).toBe('0');
+    expect(check).toEqual({ doubled: '0', astray: '0' });
   }
 });

@@ -1,5 +1,5 @@
 import { Database, computeSummary, decodeExplanation, refreshSummary } from '@concilia/persistence';
-import { seedLedgerEntries, seedReconciliation, seedReconciliationOf, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
+import { rejectSeededMatch, seedLedgerEntries, seedMatch, seedReconciliation, seedReconciliationOf, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
 import { startMatcher, type MatcherHarness } from '../testing/matcher.harness';
 import { MatchingRunService } from './matching-run.service';
 import { StalledRunSweeper } from './stalled-run.sweeper';
@@ -61,7 +61,7 @@ describe('matcher-worker (e2e)', () => {
       { name: 'currency', passed: true, detail: { currency: 'BRL' } },
       { name: 'amount', passed: true, detail: { difference: '0', tolerance: '0' } },
     ]);
-    const items = await m.db.query<{ entry_id: string; side: string }>(`SELECT entry_id, side FROM match_items WHERE match_id = $1 AND active ORDER BY side, entry_id`, [reference?.id]);
+    const items = await m.db.query<{ entry_id: string; side: string }>(`SELECT entry_id, side FROM match_items WHERE match_id = $1 ORDER BY side, entry_id`, [reference?.id]);
     expect(items.filter((item) => item.side === 'STATEMENT').map((item) => item.entry_id).sort()).toEqual(statement.slice(0, 3).sort());
     expect(items.filter((item) => item.side === 'LEDGER').map((item) => item.entry_id)).toEqual([ledger[0]]);
 
@@ -177,15 +177,8 @@ describe('matcher-worker (e2e)', () => {
     const { outcome, runVersion } = await runPass(target, async (stage) => {
       if (stage !== 'writing') return;
       // As a manual match in the other reconciliation does: the orphan order PED-3 is now held there.
-      await m.app.get(Database).transaction(async (tx) => {
-        const [match] = await tx.query(
-          `INSERT INTO matches (id, tenant_id, reconciliation_id, method, rule, status, confidence, currency, statement_total, ledger_total, difference, explanation)
-           VALUES (gen_random_uuid(), $1, $2, 'MANUAL', 'MANUAL', 'ACCEPTED', 100, 'BRL', 1234, 1234, 0, '[]') RETURNING id`,
-          [other.tenantId, other.reconciliationId],
-        );
-        await tx.query(`INSERT INTO match_items (match_id, entry_id, side, tenant_id, reconciliation_id) VALUES ($1, $2, 'LEDGER', $3, $4)`, [match.id, ledger[2], other.tenantId, other.reconciliationId]);
-        await refreshSummary(tx, other.reconciliationId);
-      });
+      await seedMatch(m.db, other, { statement: [], ledger: [ledger[2]] }, { status: 'ACCEPTED', method: 'MANUAL', rule: 'MANUAL' });
+      await m.app.get(Database).transaction((tx) => refreshSummary(tx, other.reconciliationId));
     });
     expect(outcome).toBe('completed');
     expect(await ledgerSideFromRead(target, runVersion)).toBe(false);
@@ -200,16 +193,15 @@ describe('matcher-worker (e2e)', () => {
     const [byAmount] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'AMOUNT_DATE'`, [target.reconciliationId]);
     const [byReference] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'REFERENCE'`, [target.reconciliationId]);
     // A person rejects the amount/date match.
-    await m.db.query(`UPDATE matches SET status = 'REJECTED' WHERE id = $1`, [byAmount.id]);
-    await m.db.query(`UPDATE match_items SET active = false WHERE match_id = $1`, [byAmount.id]);
+    await rejectSeededMatch(m.db, byAmount.id);
 
     expect((await runPass(target)).outcome).toBe('completed');
     const active = await m.db.query<{ id: string; rule: string }>(`SELECT id, rule FROM matches WHERE reconciliation_id = $1 AND status IN ('ACCEPTED', 'SUGGESTED')`, [target.reconciliationId]);
     expect(active).toEqual([{ id: byReference.id, rule: 'REFERENCE' }]);
-    const pairs = await m.db.query(
-      `SELECT 1 FROM match_items s JOIN match_items l ON l.match_id = s.match_id WHERE s.active AND l.active AND s.entry_id = $1 AND l.entry_id = $2`,
-      [statement[3], ledger[1]],
-    );
+    const pairs = await m.db.query(`SELECT 1 FROM match_items s JOIN match_items l ON l.match_id = s.match_id WHERE s.entry_id = $1 AND l.entry_id = $2`, [
+      statement[3],
+      ledger[1],
+    ]);
     expect(pairs).toHaveLength(0);
   });
 
@@ -218,8 +210,7 @@ describe('matcher-worker (e2e)', () => {
     expect((await runPass(target)).outcome).toBe('completed');
     // A person rejects the amount/date match and closes the orphan; a reviewed discrepancy stays.
     const [byAmount] = await m.db.query<{ id: string }>(`SELECT id FROM matches WHERE reconciliation_id = $1 AND rule = 'AMOUNT_DATE'`, [target.reconciliationId]);
-    await m.db.query(`UPDATE matches SET status = 'REJECTED' WHERE id = $1`, [byAmount.id]);
-    await m.db.query(`UPDATE match_items SET active = false WHERE match_id = $1`, [byAmount.id]);
+    await rejectSeededMatch(m.db, byAmount.id);
     await m.db.query(`UPDATE statement_entries SET closed_at = now(), closed_reason = 'test' WHERE id = $1`, [statement[4]]);
     await m.db.query(`UPDATE discrepancies SET resolution = 'IGNORED', status = 'CLOSED' WHERE reconciliation_id = $1 AND type = 'MISSING_STATEMENT_ENTRY'`, [target.reconciliationId]);
     // New entries: a repeat, one in another currency, a pair outside the tolerance, and a ledger entry another reconciliation holds.
@@ -233,9 +224,7 @@ describe('matcher-worker (e2e)', () => {
       { externalId: 'PED-9', amount: 9000n, date: '2026-01-25', references: ['PED-9'] },
     ]);
     const other = await seedReconciliation(m.db);
-    await m.db.query(`INSERT INTO matches (id, tenant_id, reconciliation_id, method, rule, status, confidence, currency, statement_total, ledger_total, difference, explanation)
-                      VALUES (gen_random_uuid(), $1, $2, 'MANUAL', 'MANUAL', 'ACCEPTED', 100, 'BRL', 300, 300, 0, '[]')`, [other.tenantId, other.reconciliationId]);
-    await m.db.query(`INSERT INTO match_items (match_id, entry_id, side, tenant_id, reconciliation_id) SELECT id, $1, 'LEDGER', tenant_id, reconciliation_id FROM matches WHERE reconciliation_id = $2`, [held, other.reconciliationId]);
+    await seedMatch(m.db, other, { statement: [], ledger: [held] }, { status: 'ACCEPTED', method: 'MANUAL', rule: 'MANUAL' });
 
     const last = await runPass(target);
     expect(last.outcome).toBe('completed');

@@ -10,7 +10,7 @@ import { StatementEntryEntity } from './statement-entry.entity';
 import { TenantEntity } from './tenant.entity';
 import { MatchingRunEntity } from './matching-run.entity';
 import { MatchEntity } from './match.entity';
-import { MatchItemEntity } from './match-item.entity';
+import { MatchItemEntity, ReleasedMatchItemEntity } from './match-item.entity';
 import { DiscrepancyEntity } from './discrepancy.entity';
 import { SettlementEntity } from './settlement.entity';
 import { EventEntity } from './event.entity';
@@ -36,6 +36,7 @@ export {
   MatchingRunEntity,
   MatchEntity,
   MatchItemEntity,
+  ReleasedMatchItemEntity,
   DiscrepancyEntity,
   SettlementEntity,
   EventEntity,
@@ -71,6 +72,7 @@ export const ENTITIES = [
   MatchingRunEntity,
   MatchEntity,
   MatchItemEntity,
+  ReleasedMatchItemEntity,
   DiscrepancyEntity,
   SettlementEntity,
   EventEntity,

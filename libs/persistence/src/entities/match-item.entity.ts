@@ -1,22 +1,21 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type MatchSide = 'STATEMENT' | 'LEDGER';
 
 /**
- * The link of one entry to one match. Written once; only `active` flips to false when the
- * match is rejected, unmatched or superseded. The partial unique index is the database's
- * guarantee that an entry is in at most one active (SUGGESTED or ACCEPTED) match. No index on
- * reconciliation_id: a pass writes hundreds of thousands of links, and lookups by reconciliation
- * go through matches (indexed by reconciliation) and this primary key.
+ * An entry held by an active (SUGGESTED or ACCEPTED) match: one row per entry, so the primary key
+ * is the database's guarantee that an entry is in at most one active match. When the match is
+ * rejected, unmatched or superseded its rows move to released_match_items. The match itself lists
+ * its entries (matches.statement_entry_ids / ledger_entry_ids), so this table needs no other
+ * index: a pass writes a million links, and each index cost it about two seconds.
  */
 @Entity({ name: 'match_items' })
-@Index('ux_match_items_active_entry', ['entryId'], { unique: true, where: '"active"' })
 export class MatchItemEntity {
-  @PrimaryColumn({ name: 'match_id', type: 'uuid' })
-  matchId!: string;
-
-  @PrimaryColumn({ name: 'entry_id', type: 'uuid' })
+  @PrimaryColumn({ name: 'entry_id', type: 'uuid', primaryKeyConstraintName: 'pk_match_items_entry' })
   entryId!: string;
+
+  @Column({ name: 'match_id', type: 'uuid' })
+  matchId!: string;
 
   @Column({ type: 'varchar', length: 9 })
   side!: MatchSide;
@@ -26,7 +25,23 @@ export class MatchItemEntity {
 
   @Column({ name: 'reconciliation_id', type: 'uuid' })
   reconciliationId!: string;
+}
 
-  @Column({ type: 'boolean', default: true })
-  active!: boolean;
+/** The link of an entry to a match that was taken apart: the entry's history (GET an entry with its matches). */
+@Entity({ name: 'released_match_items' })
+export class ReleasedMatchItemEntity {
+  @PrimaryColumn({ name: 'entry_id', type: 'uuid', primaryKeyConstraintName: 'pk_released_match_items' })
+  entryId!: string;
+
+  @PrimaryColumn({ name: 'match_id', type: 'uuid', primaryKeyConstraintName: 'pk_released_match_items' })
+  matchId!: string;
+
+  @Column({ type: 'varchar', length: 9 })
+  side!: MatchSide;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'reconciliation_id', type: 'uuid' })
+  reconciliationId!: string;
 }

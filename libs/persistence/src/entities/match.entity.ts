@@ -58,6 +58,13 @@ export class MatchEntity {
   @Column({ type: 'text', nullable: true })
   note!: string | null;
 
+  /** The entries it links, as written (the links of an active match are also rows of match_items). */
+  @Column({ name: 'statement_entry_ids', type: 'uuid', array: true })
+  statementEntryIds!: string[];
+
+  @Column({ name: 'ledger_entry_ids', type: 'uuid', array: true })
+  ledgerEntryIds!: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -6,15 +6,15 @@ import type { Tx } from '../database';
 import type { CopyValue } from './copy-rows';
 
 /** Column types the binary writer encodes; each must be the column's exact type in Postgres. */
-export type BinaryColumnType = 'uuid' | 'text' | 'int2' | 'int8' | 'bool' | 'json' | 'jsonb';
+export type BinaryColumnType = 'uuid' | 'uuid[]' | 'text' | 'int2' | 'int8' | 'bool' | 'json' | 'jsonb';
 
 export interface BinaryColumn {
   name: string;
   type: BinaryColumnType;
 }
 
-/** A value for a binary column: as for text COPY, and a uuid may also be its 16 bytes. */
-export type BinaryValue = CopyValue | Uint8Array;
+/** A value for a binary column: as for text COPY, a uuid may also be its 16 bytes, a uuid[] is a list of uuid strings. */
+export type BinaryValue = CopyValue | Uint8Array | readonly string[];
 
 /**
  * Streams rows into `table` with `COPY ... (FORMAT binary)` in the caller's transaction. Postgres
@@ -40,6 +40,8 @@ function hexDigit(code: number): number {
   return code < 128 ? HEX_DIGITS[code] : -1;
 }
 
+/** pg_type.oid of uuid, named in a binary array's header. */
+const UUID_TYPE_OID = 2950;
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -61,6 +63,10 @@ function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly
   }
   writer.int16(-1);
   yield writer.take();
+}
+
+function isList(value: BinaryValue): value is readonly string[] {
+  return Array.isArray(value);
 }
 
 class BinaryWriter {
@@ -90,6 +96,8 @@ class BinaryWriter {
   field(column: BinaryColumn, index: number, value: BinaryValue): void {
     if (value === null) return this.int32(-1);
     if (value instanceof Uint8Array) return this.uuidBytes(column, value);
+    if (column.type === 'uuid[]') return this.uuidArray(column.name, value);
+    if (isList(value)) throw new Error(`${column.name}: a list for a ${column.type} column`);
     switch (column.type) {
       case 'uuid':
         return this.uuid(column.name, index, value);
@@ -161,6 +169,25 @@ class BinaryWriter {
     this.ensure(16);
     this.buffer.set(value, this.length);
     this.length += 16;
+  }
+
+  /** A one-dimensional uuid[]: header (dimensions, no nulls, element type), its length and lower bound, then each uuid behind its length. */
+  private uuidArray(column: string, value: BinaryValue): void {
+    if (!isList(value)) throw new Error(`${column}: not a list of uuids: ${String(value)}`);
+    const ids = value;
+    const dimensions = ids.length === 0 ? 0 : 1;
+    this.int32(12 + dimensions * 8 + ids.length * 20);
+    this.int32(dimensions);
+    this.int32(0);
+    this.int32(UUID_TYPE_OID);
+    if (dimensions === 0) return;
+    this.int32(ids.length);
+    this.int32(1);
+    for (const id of ids) {
+      this.int32(16);
+      this.ensure(16);
+      this.parseUuid(column, String(id));
+    }
   }
 
   /** A uuid's 16 bytes from its text: the same as the row before copied, canonical (36 characters) fast, else hyphens optional, either case. */

@@ -102,6 +102,23 @@ describe('copyRows / copyOut (against Postgres)', () => {
     });
   });
 
+  it('writes uuid[] in the binary format: empty, one and many elements, and null; refuses what is not a list of uuids', async () => {
+    const many = Array.from({ length: 300 }, () => randomUUID()); // longer than one chunk's spare room
+    const lists = [[], [randomUUID()], [randomUUID().toUpperCase(), randomUUID()], many];
+    await withProbeTable('i bigint, ids uuid[]', async (table) => {
+      const columns: BinaryColumn[] = [
+        { name: 'i', type: 'int8' },
+        { name: 'ids', type: 'uuid[]' },
+      ];
+      await database.transaction((tx) => copyBinaryRows(tx, table, columns, [...lists.map((ids, i) => [i, ids]), [lists.length, null]]));
+      const rows: { ids: string[] | null }[] = await dataSource.query(`SELECT ids FROM ${table} ORDER BY i`);
+      expect(rows.map((row) => row.ids)).toEqual([...lists.map((ids) => ids.map((id) => id.toLowerCase())), null]);
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, columns, [[0, [randomUUID(), 'not-a-uuid']]]))).rejects.toThrow('not a uuid');
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, columns, [[0, randomUUID()]]))).rejects.toThrow('not a list of uuids');
+      await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'i', type: 'int8' }], [[[randomUUID()]]]))).rejects.toThrow('a list for a int8 column');
+    });
+  });
+
   it('writes uuids given as their 16 bytes, and values repeated from row to row, exactly', async () => {
     const ids = new UuidV7Block(5);
     const [scope, other] = [randomUUID(), randomUUID()];

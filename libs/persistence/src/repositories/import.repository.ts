@@ -5,6 +5,7 @@ import { copyOut, copyRows, type CopyValue, sqlLiteral } from './copy-rows';
 import { type Page, type PageRequest, toPage } from './pagination';
 import { textArrayLiteral } from './sql-literals';
 import type { StatementEntryRow } from './statement-entry.repository';
+import { matchIdsOfEntrySql } from './match-links';
 import { refreshSummary } from './summary';
 
 export type NewImport = Pick<
@@ -109,7 +110,7 @@ export class ImportRepository {
   async deletionBlocker(tx: Tx, importEntity: ImportEntity): Promise<string | null> {
     const [decided]: { n: string }[] = await tx.query(
       `SELECT count(*) AS n FROM statement_entries se
-         JOIN match_items mi ON mi.entry_id = se.id
+         CROSS JOIN LATERAL (${matchIdsOfEntrySql('se.id')}) mi
          JOIN matches m ON m.id = mi.match_id
         WHERE se.import_id = $1 AND (m.method = 'MANUAL' OR m.status NOT IN ('SUGGESTED', 'SUPERSEDED'))`,
       [importEntity.id],
@@ -139,11 +140,14 @@ export class ImportRepository {
     const reconciliationId = importEntity.reconciliationId as string;
     await tx.query(
       `WITH gone AS (SELECT id FROM statement_entries WHERE import_id = $1),
-            touched AS (SELECT DISTINCT mi.match_id FROM matches m JOIN match_items mi ON mi.match_id = m.id
-                         WHERE m.reconciliation_id = $2 AND mi.entry_id IN (SELECT id FROM gone)),
+            touched AS (SELECT DISTINCT m.id AS match_id FROM gone g CROSS JOIN LATERAL (${matchIdsOfEntrySql('g.id')}) mi
+                          JOIN matches m ON m.id = mi.match_id WHERE m.reconciliation_id = $2),
+            links AS (SELECT m.id AS match_id, unnest(m.statement_entry_ids || m.ledger_entry_ids) AS entry_id
+                        FROM matches m WHERE m.id IN (SELECT match_id FROM touched)),
             d AS (DELETE FROM discrepancies WHERE reconciliation_id = $2
                      AND (match_id IN (SELECT match_id FROM touched) OR statement_entry_ids && ARRAY(SELECT id FROM gone))),
-            i AS (DELETE FROM match_items WHERE match_id IN (SELECT match_id FROM touched))
+            i AS (DELETE FROM match_items mi USING links l WHERE mi.entry_id = l.entry_id AND mi.match_id = l.match_id),
+            r AS (DELETE FROM released_match_items ri USING links l WHERE ri.entry_id = l.entry_id AND ri.match_id = l.match_id)
        DELETE FROM matches WHERE id IN (SELECT match_id FROM touched)`,
       [importEntity.id, reconciliationId],
     );

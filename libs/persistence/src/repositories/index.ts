@@ -28,6 +28,7 @@ export * from './uuid-v7-block';
 export * from './match-review.repository';
 export * from './summary';
 export * from './ledger-version';
+export * from './match-links';
 export * from './event.repository';
 export * from './outbox.repository';
 export * from './reconciliation.repository';

@@ -2,13 +2,11 @@ import { In, type SelectQueryBuilder } from 'typeorm';
 import type { Database, Tx } from '../database';
 import { LedgerEntryEntity, MatchEntity, StatementEntryEntity, type MatchStatus, type ReconciliationEntity } from '../entities';
 import type { LedgerEntryFilters } from './ledger-entry.repository';
+import { matchIdsOfEntrySql, releaseLinksSql } from './match-links';
 import { type Page, type PageRequest, toPage } from './pagination';
 
 /** A match with the ids of the entries it links (sorted), active or not. */
-export interface MatchWithEntries extends MatchEntity {
-  statementEntryIds: string[];
-  ledgerEntryIds: string[];
-}
+export type MatchWithEntries = MatchEntity;
 
 export interface MatchFilters {
   status?: string;
@@ -59,12 +57,12 @@ export class MatchReviewRepository {
     else query.andWhere(`m.status <> 'SUPERSEDED'`);
     if (filters.method) query.andWhere('m.method = :method', { method: filters.method });
     const result = toPage(await query.getMany(), page.limit);
-    return { data: await this.withEntries(this.database.manager, result.data), nextAfter: result.nextAfter };
+    return { data: this.withEntries(result.data), nextAfter: result.nextAfter };
   }
 
   async findMatch(tenantId: string, id: string, tx: Tx = this.database.manager): Promise<MatchWithEntries | null> {
     const match = await tx.getRepository(MatchEntity).findOneBy({ tenantId, id });
-    return match ? (await this.withEntries(tx, [match]))[0] : null;
+    return match ? this.withEntries([match])[0] : null;
   }
 
   /** Both sides of a match as full entries, ordered by id. */
@@ -98,7 +96,7 @@ export class MatchReviewRepository {
 
   /** Those of `ids` linked by an active match item (of any reconciliation). */
   async activelyMatched(tx: Tx, ids: readonly string[]): Promise<Set<string>> {
-    const rows: { entry_id: string }[] = await tx.query(`SELECT entry_id FROM match_items WHERE active AND entry_id = ANY($1::uuid[])`, [ids]);
+    const rows: { entry_id: string }[] = await tx.query(`SELECT entry_id FROM match_items WHERE entry_id = ANY($1::uuid[])`, [ids]);
     return new Set(rows.map((row) => row.entry_id));
   }
 
@@ -123,11 +121,11 @@ export class MatchReviewRepository {
   }
 
   /**
-   * Takes a match apart (rejected or unmatched): its links stop being active, the settlements the
+   * Takes a match apart (rejected or unmatched): its links are released, the settlements the
    * ERP has not acted on are withdrawn, and so are the discrepancies nobody has looked at.
    */
   async release(tx: Tx, matchId: string): Promise<void> {
-    await tx.query(`UPDATE match_items SET active = false WHERE match_id = $1 AND active`, [matchId]);
+    await tx.query(releaseLinksSql(`SELECT id, statement_entry_ids, ledger_entry_ids FROM matches WHERE id = $1`), [matchId]);
     await tx.query(`DELETE FROM settlements WHERE match_id = $1 AND status = 'PENDING'`, [matchId]);
     await tx.query(`DELETE FROM discrepancies WHERE match_id = $1 AND status = 'OPEN' AND resolution = 'PENDING'`, [matchId]);
   }
@@ -219,11 +217,11 @@ export class MatchReviewRepository {
       .getRepository(MatchEntity)
       .createQueryBuilder('m')
       .where('m.tenant_id = :tenantId', { tenantId })
-      .andWhere('m.id IN (SELECT mi.match_id FROM match_items mi WHERE mi.entry_id = :entryId)', { entryId })
+      .andWhere(`m.id IN (${matchIdsOfEntrySql(':entryId')})`, { entryId })
       .orderBy('m.id', 'DESC')
       .limit(100)
       .getMany();
-    return this.withEntries(this.database.manager, matches);
+    return this.withEntries(matches);
   }
 
   /**
@@ -236,25 +234,20 @@ export class MatchReviewRepository {
       `SELECT le.external_id FROM unnest($2::text[], $3::bigint[]) AS input(external_id, amount)
          JOIN ledger_entries le ON le.account_id = $1 AND le.external_id = input.external_id AND le.amount <> input.amount
         WHERE EXISTS (SELECT 1 FROM match_items mi JOIN matches m ON m.id = mi.match_id
-                       WHERE mi.entry_id = le.id AND mi.active AND m.status = 'ACCEPTED')
+                       WHERE mi.entry_id = le.id AND m.status = 'ACCEPTED')
         ORDER BY le.external_id LIMIT 100`,
       [accountId, changes.map((change) => change.externalId), changes.map((change) => change.amount.toString())],
     );
     return rows.map((row) => row.external_id);
   }
 
-  private async withEntries(tx: Tx, matches: MatchEntity[]): Promise<MatchWithEntries[]> {
-    if (matches.length === 0) return [];
-    const rows: { match_id: string; entry_id: string; side: string }[] = await tx.query(
-      `SELECT match_id, entry_id, side FROM match_items WHERE match_id = ANY($1::uuid[]) ORDER BY entry_id`,
-      [matches.map((match) => match.id)],
-    );
-    const sides = new Map(matches.map((match) => [match.id, { statementEntryIds: [] as string[], ledgerEntryIds: [] as string[] }]));
-    for (const row of rows) {
-      const side = sides.get(row.match_id);
-      if (side) (row.side === 'STATEMENT' ? side.statementEntryIds : side.ledgerEntryIds).push(row.entry_id);
+  /** The matches with their entry ids in order (they are stored as the match was made). */
+  private withEntries(matches: MatchEntity[]): MatchWithEntries[] {
+    for (const match of matches) {
+      match.statementEntryIds.sort();
+      match.ledgerEntryIds.sort();
     }
-    return matches.map((match) => Object.assign(match, sides.get(match.id)));
+    return matches;
   }
 }
 
@@ -264,14 +257,14 @@ function updated<T>(result: unknown): T[] {
 }
 
 function noActiveLink(alias: string): string {
-  return `NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = ${alias}.id AND mi.active)`;
+  return `NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = ${alias}.id)`;
 }
 
 /** In an active match of the given kind: MATCHED = ACCEPTED, SUGGESTED = SUGGESTED. */
 function whereInActive<T extends object>(query: SelectQueryBuilder<T>, alias: string, matchStatus: string): void {
   const status = matchStatus === 'MATCHED' ? 'ACCEPTED' : 'SUGGESTED';
   query.andWhere(
-    `EXISTS (SELECT 1 FROM match_items mi JOIN matches m ON m.id = mi.match_id WHERE mi.entry_id = ${alias}.id AND mi.active AND m.status = :linkStatus)`,
+    `EXISTS (SELECT 1 FROM match_items mi JOIN matches m ON m.id = mi.match_id WHERE mi.entry_id = ${alias}.id AND m.status = :linkStatus)`,
     { linkStatus: status },
   );
 }

@@ -4,6 +4,7 @@ import type { MatchingRunEntity } from '../entities';
 import { encodedCriterionJson } from '../entities/explanation-codec';
 import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
 import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral } from './copy-rows';
+import { ACTIVE_MATCH_STATUSES, releaseLinksSql } from './match-links';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
 export type StatementItemRow = StatementItem;
@@ -122,7 +123,7 @@ export class MatchingRepository {
       `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), le.refs, le.external_id, le.description, le.status, le.kind
          FROM ledger_entries le
         WHERE le.account_id = ${sqlLiteral(accountId, 'uuid')} AND le.entry_date BETWEEN ${sqlLiteral(from, 'date')} AND ${sqlLiteral(to, 'date')}
-          AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.active AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
+          AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
         ORDER BY le.id`,
       (row) => {
         const references = referencesOf(row, 4);
@@ -144,23 +145,24 @@ export class MatchingRepository {
 
   /** Entries in matches a re-match keeps: accepted ones and every manual one still active. */
   async keptMatchEntries(reconciliationId: string): Promise<KeptMatches> {
-    const rows: { entry_id: string; side: string }[] = await this.database.manager.query(
-      `SELECT mi.entry_id, mi.side FROM match_items mi JOIN matches m ON m.id = mi.match_id
-        WHERE m.reconciliation_id = $1 AND mi.active AND (m.status = 'ACCEPTED' OR m.method = 'MANUAL')`,
+    const rows: { statement_entry_ids: string[]; ledger_entry_ids: string[] }[] = await this.database.manager.query(
+      `SELECT statement_entry_ids, ledger_entry_ids FROM matches
+        WHERE reconciliation_id = $1 AND status IN ${ACTIVE_MATCH_STATUSES} AND (status = 'ACCEPTED' OR method = 'MANUAL')`,
       [reconciliationId],
     );
     const kept: KeptMatches = { statementIds: new Set(), ledgerIds: new Set() };
-    for (const row of rows) (row.side === 'STATEMENT' ? kept.statementIds : kept.ledgerIds).add(row.entry_id);
+    for (const row of rows) {
+      for (const id of row.statement_entry_ids) kept.statementIds.add(id);
+      for (const id of row.ledger_entry_ids) kept.ledgerIds.add(id);
+    }
     return kept;
   }
 
   /** Every (statement, ledger) pair of a rejected match, as `${statementId}|${ledgerId}`. */
   async rejectedPairs(reconciliationId: string): Promise<Set<string>> {
     const rows: { pair: string }[] = await this.database.manager.query(
-      `SELECT s.entry_id || '|' || l.entry_id AS pair
-         FROM matches m
-         JOIN match_items s ON s.match_id = m.id AND s.side = 'STATEMENT'
-         JOIN match_items l ON l.match_id = m.id AND l.side = 'LEDGER'
+      `SELECT s.id || '|' || l.id AS pair
+         FROM matches m CROSS JOIN LATERAL unnest(m.statement_entry_ids) AS s(id) CROSS JOIN LATERAL unnest(m.ledger_entry_ids) AS l(id)
         WHERE m.reconciliation_id = $1 AND m.status = 'REJECTED'`,
       [reconciliationId],
     );
@@ -190,13 +192,14 @@ export class MatchingRepository {
 
   /**
    * Withdraws what earlier passes proposed and nobody acted on: SUGGESTED automatic matches
-   * (their links deactivated) and the untouched discrepancies of earlier passes.
+   * (their links released) and the untouched discrepancies of earlier passes.
    */
   async supersedeOwnProposals(tx: Tx, reconciliationId: string): Promise<void> {
     await tx.query(
-      `WITH superseded AS (
-         UPDATE matches SET status = 'SUPERSEDED' WHERE reconciliation_id = $1 AND method = 'AUTO' AND status = 'SUGGESTED' RETURNING id)
-       UPDATE match_items SET active = false WHERE match_id IN (SELECT id FROM superseded)`,
+      releaseLinksSql(
+        `UPDATE matches SET status = 'SUPERSEDED' WHERE reconciliation_id = $1 AND method = 'AUTO' AND status = 'SUGGESTED'
+         RETURNING id, statement_entry_ids, ledger_entry_ids`,
+      ),
       [reconciliationId],
     );
     await tx.query(
@@ -208,15 +211,33 @@ export class MatchingRepository {
   }
 
   /**
-   * Matches and their links by COPY. `matches` is read twice (rows, then links): pass an array or
-   * a re-iterable view, so that a pass's million matches become rows one at a time.
+   * Matches (SUGGESTED or ACCEPTED) and their links by COPY. `matches` is read twice (rows, then
+   * links): pass an array or a re-iterable view, so that a pass's million matches become rows one
+   * at a time.
    */
   async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<MatchRow>): Promise<void> {
     await copyBinaryRows(
       tx,
       'matches',
       MATCH_COLUMNS,
-      mapRows(matches, (m) => [m.id, scope.tenantId, scope.reconciliationId, scope.runId, m.method, m.rule, m.status, m.confidence, m.currency, m.statementTotal, m.ledgerTotal, m.difference, explanationJson(m.explanation), m.note]),
+      mapRows(matches, (m) => [
+        m.id,
+        scope.tenantId,
+        scope.reconciliationId,
+        scope.runId,
+        m.method,
+        m.rule,
+        m.status,
+        m.confidence,
+        m.currency,
+        m.statementTotal,
+        m.ledgerTotal,
+        m.difference,
+        explanationJson(m.explanation),
+        m.note,
+        m.statementIds,
+        m.ledgerIds,
+      ]),
     );
     await copyBinaryRows(tx, 'match_items', MATCH_ITEM_COLUMNS, matchItems(scope, matches));
   }
@@ -294,6 +315,8 @@ const MATCH_COLUMNS: BinaryColumn[] = [
   int8('difference'),
   { name: 'explanation', type: 'json' },
   text('note'),
+  { name: 'statement_entry_ids', type: 'uuid[]' },
+  { name: 'ledger_entry_ids', type: 'uuid[]' },
 ];
 const MATCH_ITEM_COLUMNS: BinaryColumn[] = [uuid('match_id'), uuid('entry_id'), text('side'), uuid('tenant_id'), uuid('reconciliation_id')];
 const SETTLEMENT_COLUMNS: BinaryColumn[] = [
