@@ -16,7 +16,12 @@ function pendingPass(): { promise: Promise<RunReport>; finish: (report: RunRepor
 
 function setup() {
   const passes: ReturnType<typeof pendingPass>[] = [];
-  const runs = { run: jest.fn(() => passes.shift()!.promise) } as unknown as MatchingRunService;
+  const nextPass = () => {
+    const pass = passes.shift();
+    if (!pass) throw new Error('a pass ran that the test did not start');
+    return pass.promise;
+  };
+  const runs = { run: jest.fn(nextPass) } as unknown as MatchingRunService;
   const processor = new MatchingProcessor(runs, new MetricsRegistry('matcher-worker-test'), new Settings());
   const job = (n: number) =>
     ({ name: 'match-reconciliation', data: { reconciliationId: `r-${n}`, runVersion: 1 }, updateProgress: jest.fn() }) as unknown as Job<MatchReconciliationPayload>;
