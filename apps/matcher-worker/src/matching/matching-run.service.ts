@@ -55,6 +55,8 @@ export class MatchingRunService {
   async run(job: MatchReconciliationPayload, onProgress: (stage: string) => Promise<void> = async () => undefined): Promise<RunReport> {
     const reconciliation = await this.reconciliations.findById(job.tenantId, job.reconciliationId);
     if (!reconciliation || reconciliation.status !== 'PROCESSING' || reconciliation.runVersion !== job.runVersion) return { outcome: 'stale' };
+    // Before anything the pass reads, the rules (their date window sets the ledger's reach) included.
+    const ledgerVersionRead = await readLedgerVersion(this.database.manager, reconciliation.accountId);
     const rulesRow = await this.accounts.findRules(job.tenantId, reconciliation.accountId);
     if (!rulesRow) return { outcome: 'stale' };
     const rules = toRules(rulesRow);
@@ -64,7 +66,6 @@ export class MatchingRunService {
     const timings = new StageTimer();
     const from = addDays(reconciliation.periodStart, -rules.dateWindowDays);
     const to = addDays(reconciliation.periodEnd, rules.dateWindowDays);
-    const ledgerVersionRead = await readLedgerVersion(this.database.manager, reconciliation.accountId);
     const [statementRead, ledger, kept, rejected] = await Promise.all([
       this.matching.statementItems(reconciliation.id),
       this.matching.ledgerItems(reconciliation.accountId, reconciliation.id, from, to),
@@ -145,9 +146,16 @@ export class MatchingRunService {
   /**
    * The ledger side of the summary: from what the pass read when the account's ledger version,
    * moved on now by this pass (its links change what the account's other reconciliations reach),
-   * shows no other change since the read; else from the database as it is at commit.
+   * shows no other change since the read; else from the database as it is at commit. A change
+   * already visible is counted before the version's row is taken: ledger writers and review
+   * actions of the account wait for that row, so it is held for the rest of the commit only.
    */
   private async ledgerSideAtCommit(tx: Tx, reconciliation: ReconciliationEntity, versionRead: bigint, read: PassLedgerEntries): Promise<{ totals: SideTotals; fromRead: boolean }> {
+    if ((await readLedgerVersion(tx, reconciliation.accountId)) !== versionRead) {
+      const { totals } = await ledgerTotals(tx, reconciliation.id);
+      await advanceLedgerVersion(tx, reconciliation.accountId);
+      return { totals, fromRead: false };
+    }
     const version = await advanceLedgerVersion(tx, reconciliation.accountId);
     if (version === versionRead + 1n) return { totals: ledgerTotalsAfterPass(reconciliation.currency, read), fromRead: true };
     return { totals: (await ledgerTotals(tx, reconciliation.id)).totals, fromRead: false };

@@ -1,4 +1,4 @@
-import { Database, computeSummary, decodeExplanation, refreshSummary } from '@concilia/persistence';
+import { Database, advanceLedgerVersion, computeSummary, decodeExplanation, refreshSummary } from '@concilia/persistence';
 import { rejectSeededMatch, seedLedgerEntries, seedMatch, seedReconciliation, seedReconciliationOf, seedStatementEntries, startPass, type SeededReconciliation } from '@concilia/testing';
 import { startMatcher, type MatcherHarness } from '../testing/matcher.harness';
 import { MatchingRunService } from './matching-run.service';
@@ -169,6 +169,22 @@ describe('matcher-worker (e2e)', () => {
     expect(stored.summary).toMatchObject({ ledgerEntries: { count: 4, amount: '185.55' }, unmatchedLedger: { count: 2, amount: '55.55' } });
     expect(stored.summary).toEqual((await recomputedSummary(target)).summary);
     expect(await ledgerSideFromRead(target, runVersion)).toBe(false);
+  });
+
+  it('recounts its ledger side at commit when the matching rules were replaced as the pass began (the date window sets the reach)', async () => {
+    const { target } = await seedMarketplaceMonth();
+    await seedLedgerEntries(m.db, target, [{ externalId: 'PED-FEB', amount: 999n, date: '2026-02-03' }]); // in reach with a 3-day window only
+    const { outcome, runVersion } = await runPass(target, async (stage) => {
+      if (stage !== 'reading') return;
+      // As PUT /v1/accounts/{id}/matching-rules does, after the pass took its rules.
+      await m.db.query('UPDATE matching_rules SET date_window_days = 0 WHERE account_id = $1', [target.accountId]);
+      await advanceLedgerVersion(m.db, target.accountId);
+    });
+    expect(outcome).toBe('completed');
+    expect(await ledgerSideFromRead(target, runVersion)).toBe(false);
+    const [stored] = await m.db.query<{ summary: Record<string, unknown> }>('SELECT summary FROM reconciliations WHERE id = $1', [target.reconciliationId]);
+    expect(stored.summary).toMatchObject({ ledgerEntries: { count: 3 } });
+    expect(stored.summary).toEqual((await recomputedSummary(target)).summary);
   });
 
   it("recounts its ledger side at commit when another reconciliation's match took an entry of the account during the pass", async () => {

@@ -12,6 +12,15 @@ export class MatchLinksByEntry1795275399410 implements MigrationInterface {
     name = 'MatchLinksByEntry1795275399410'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        // The move relies on links being active exactly while their match is: refuse otherwise.
+        await queryRunner.query(`
+            DO $$ BEGIN
+              IF EXISTS (SELECT 1 FROM "match_items" mi JOIN "matches" m ON m.id = mi.match_id
+                          WHERE mi.active <> (m.status IN ('SUGGESTED', 'ACCEPTED'))) THEN
+                RAISE EXCEPTION 'match_items.active disagrees with its match''s status; fix those rows before this migration';
+              END IF;
+            END $$
+        `);
         await queryRunner.query(`
             ALTER TABLE "matches" ADD "statement_entry_ids" uuid array, ADD "ledger_entry_ids" uuid array
         `);
