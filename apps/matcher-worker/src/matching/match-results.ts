@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { settlementsOf, type EntryLookup, type MatchingResult, type MatchList, type MatchStatus } from '@concilia/domain';
-import { UuidV7Block, UuidV7Source, type MatchRow, type NewDiscrepancy, type SettlementRow } from '@concilia/persistence';
+import { UuidV7Block, UuidV7Source, type MatchLinkRow, type MatchRow, type NewDiscrepancy, type SettlementRow } from '@concilia/persistence';
 
 /**
  * The engine's proposals as rows to store. A pass proposes up to millions of matches: their
@@ -33,6 +33,16 @@ export class ResultRows {
       *[Symbol.iterator]() {
         const list = result.matchList;
         for (let index = 0; index < list.length; index++) yield new StoredMatchRow(list, index, matchIds.at(index));
+      },
+    };
+  }
+
+  /** Every entry's link to its match, in entry id order (see MatchList.linksInIdOrder). */
+  get links(): Iterable<MatchLinkRow> {
+    const { result, matchIds } = this;
+    return {
+      *[Symbol.iterator]() {
+        for (const link of result.matchList.linksInIdOrder()) yield { matchId: matchIds.at(link.match), entryId: link.id, side: link.side };
       },
     };
   }
@@ -83,10 +93,7 @@ class EntriesById<T extends { id: string }> implements EntryLookup<T> {
   }
 }
 
-/**
- * Match `index` as a row, made as it is written: matches and links read the list once each, and
- * the links never need the explanation, so it is only made when read.
- */
+/** Match `index` as a row, made as it is written; its explanation is made when read. */
 class StoredMatchRow implements MatchRow {
   readonly method = 'AUTO';
   readonly note = null;

@@ -87,7 +87,7 @@ export class MatchingRunService {
       await this.matching.supersedeOwnProposals(tx, current.id);
       const keptResults = await storedResultCounts(tx, current.id);
       timings.lap('supersedeMs');
-      await this.matching.insertMatches(tx, scope, rows.matches);
+      await this.matching.insertMatches(tx, scope, rows.matches, rows.links);
       timings.lap('writeMatchesMs');
       await this.matching.insertDiscrepancies(tx, scope, rows.discrepancies);
       await this.matching.insertSettlements(tx, scope, rows.settlements);

@@ -55,4 +55,24 @@ describe('MatchList', () => {
     expect(list.statementTotal(0)).toBe(-huge);
     expect(list.at(1)).toEqual(expect.objectContaining({ statementTotal: 100n, ledgerTotal: 150n, difference: -50n }));
   });
+
+  it('lists every matched entry with its match, both sides merged in id order, leaving out unmatched entries', () => {
+    const statementSide = ['a1', 'a5', 'a7', 'a8'].map((id) => statementItem(id, 1n));
+    const ledgerSide = ['a2', 'a3', 'a6', 'a9'].map((id) => ledgerItem(id, 1n));
+    const n = statementSide.length;
+    const list = new MatchList(statementSide, ledgerSide, ['BRL'], criteria);
+    const draft = { rule: 'REFERENCE' as const, statementTotal: 1n, ledgerTotal: 1n, within: true, confidence: 100, status: 'ACCEPTED' as const, currency: 0, explanation: 'x' };
+    list.add({ ...draft, members: [3, n + 0], from: 0, split: 1, to: 2 }); // a8 with a2
+    list.add({ ...draft, members: [0, 1, n + 3], from: 0, split: 2, to: 3 }); // a1, a5 with a9
+    list.add({ ...draft, members: [n + 1], from: 0, split: 0, to: 1 }); // a3 alone
+    expect([...list.linksInIdOrder()]).toEqual([
+      { match: 1, side: 'STATEMENT', id: 'a1' },
+      { match: 0, side: 'LEDGER', id: 'a2' },
+      { match: 2, side: 'LEDGER', id: 'a3' },
+      { match: 1, side: 'STATEMENT', id: 'a5' },
+      { match: 0, side: 'STATEMENT', id: 'a8' },
+      { match: 1, side: 'LEDGER', id: 'a9' },
+    ]);
+    expect([...new MatchList(statementSide, ledgerSide, ['BRL'], criteria).linksInIdOrder()]).toEqual([]);
+  });
 });

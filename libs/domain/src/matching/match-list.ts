@@ -5,6 +5,13 @@ const RULES: readonly MatchRule[] = ['REFERENCE', 'AMOUNT_DATE', 'AGGREGATE'];
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** An entry of a match and the match it is in (its index in the list). */
+export interface MatchLink {
+  match: number;
+  side: 'STATEMENT' | 'LEDGER';
+  id: string;
+}
+
 /** The criteria many matches share, made where the rules are known. */
 export interface SharedCriteria {
   currency(currency: string): Criterion;
@@ -162,6 +169,30 @@ export class MatchList {
     return ids;
   }
 
+  /**
+   * Every entry in a match, with its match, in ascending id order over both sides (each side is
+   * held in id order; the two are merged). Written in this order, an index keyed by entry id is
+   * filled from left to right instead of at random: fewer pages touched and split.
+   */
+  *linksInIdOrder(): Generator<MatchLink> {
+    const statement = this.#statement;
+    const ledger = this.#ledger;
+    const nS = statement.length;
+    const end = nS + ledger.length;
+    const owner = this.#matchOfEachPosition();
+    let s = nextMatched(owner, 0, nS);
+    let l = nextMatched(owner, nS, end);
+    while (s < nS || l < end) {
+      if (l === end || (s < nS && statement[s].id < ledger[l - nS].id)) {
+        yield { match: owner[s], side: 'STATEMENT', id: statement[s].id };
+        s = nextMatched(owner, s + 1, nS);
+      } else {
+        yield { match: owner[l], side: 'LEDGER', id: ledger[l - nS].id };
+        l = nextMatched(owner, l + 1, end);
+      }
+    }
+  }
+
   /** Match i's criteria, made now for a reference match. */
   explanation(i: number): Criterion[] {
     const explanation = this.#explanation[i];
@@ -196,6 +227,13 @@ export class MatchList {
     return Array.from({ length: this.length }, (_, i) => this.at(i));
   }
 
+  /** For each global position (statement, then ledger): the index of the match it is in, or -1. */
+  #matchOfEachPosition(): Int32Array {
+    const owner = new Int32Array(this.#statement.length + this.#ledger.length).fill(-1);
+    for (let i = 0; i < this.length; i++) for (let k = this.#start[i]; k < this.#start[i + 1]; k++) owner[this.#positions[k]] = i;
+    return owner;
+  }
+
   #setTotal(slot: number, value: bigint): void {
     if (value >= INT64_MIN && value <= INT64_MAX) this.#totals[slot] = value;
     else this.#hugeTotals.set(slot, value);
@@ -204,4 +242,11 @@ export class MatchList {
   #total(slot: number): bigint {
     return this.#hugeTotals.size === 0 ? this.#totals[slot] : (this.#hugeTotals.get(slot) ?? this.#totals[slot]);
   }
+}
+
+/** The first position in [from, end) whose entry is in a match, or `end`. */
+function nextMatched(owner: Int32Array, from: number, end: number): number {
+  let i = from;
+  while (i < end && owner[i] < 0) i++;
+  return i;
 }

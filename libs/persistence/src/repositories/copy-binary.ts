@@ -46,6 +46,8 @@ const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK_BYTES = 256 * 1024;
+/** Texts up to this long (with their length word) are remembered per column, to be copied when repeated. */
+const SHORT_TEXT_FIELD_BYTES = 68;
 /** A chunk and most rows past it (a longer row grows the buffer). */
 const BUFFER_BYTES = CHUNK_BYTES + 16 * 1024;
 
@@ -75,10 +77,15 @@ class BinaryWriter {
   /** Per column, the last uuid text parsed and where its bytes were written: scope ids repeat on every row. */
   private readonly lastUuidText: (string | null)[];
   private readonly lastUuidBytes: Buffer[];
+  /** Per column, the last short text and its encoded field (length and bytes): statuses, rules and currencies repeat. */
+  private readonly lastText: (string | null)[];
+  private readonly lastTextField: Buffer[];
 
   constructor(columns: number) {
     this.lastUuidText = new Array<string | null>(columns).fill(null);
     this.lastUuidBytes = Array.from({ length: columns }, () => Buffer.alloc(16));
+    this.lastText = new Array<string | null>(columns).fill(null);
+    this.lastTextField = Array.from({ length: columns }, () => Buffer.alloc(0));
   }
 
   /**
@@ -117,7 +124,7 @@ class BinaryWriter {
         return this.text(String(value), 1);
       case 'text':
       case 'json':
-        return this.text(String(value), -1);
+        return this.repeatedText(index, String(value));
     }
   }
 
@@ -161,6 +168,16 @@ class BinaryWriter {
     const written = this.buffer.write(value, offset, 'utf8');
     this.buffer.writeInt32BE(prefix + written, start);
     this.length = offset + written;
+  }
+
+  /** A text field, copied from the column's last one when it is the same value. */
+  private repeatedText(index: number, value: string): void {
+    if (value === this.lastText[index]) return this.bytes(this.lastTextField[index]);
+    const start = this.length;
+    this.text(value, -1);
+    if (this.length - start > SHORT_TEXT_FIELD_BYTES) return;
+    this.lastText[index] = value;
+    this.lastTextField[index] = Buffer.from(this.buffer.subarray(start, this.length));
   }
 
   private uuidBytes(column: BinaryColumn, value: Uint8Array): void {

