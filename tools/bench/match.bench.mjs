@@ -8,6 +8,9 @@
 //   the pairs and an unmatched summary written, committed. The target is ≤ 2 × this.
 // - the join alone: the same set-based SQL on the stored rows, the pairs into a temporary table.
 // Prints both, the ratios and the matcher's peak RSS.
+// BENCH_BASELINE_ROOT=<another built checkout, same schema> also runs that checkout's matcher on
+// the same rows in every run (the two in alternating order) and prints the ratio of the two:
+// how a change compares on a noisy machine, within one run.
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,6 +26,8 @@ const { Queue } = require('bullmq');
 const { v7: uuidv7 } = require('uuid');
 const options = args({ size: 100_000, runs: 3 });
 const PORT = 3901;
+const BASELINE_PORT = 3902;
+const BASELINE_ROOT = process.env.BENCH_BASELINE_ROOT;
 const PREFIX = `bench_match_${Date.now().toString(36)}`;
 
 function dayOf(i) {
@@ -109,17 +114,48 @@ async function resetResults(client, reconciliationId) {
   return rows[0].run_version;
 }
 
+/** One pass of the matcher listening on `queue`: its time from pickup to commit and the stats it stored. */
 async function matcherPass(queue, client, target) {
   const runVersion = await resetResults(client, target.reconciliationId);
   const jobId = `match-${target.reconciliationId}-${runVersion}`;
   await queue.add('match-reconciliation', { schemaVersion: 1, tenantId: target.tenantId, correlationId: 'bench', reconciliationId: target.reconciliationId, runVersion }, { jobId, attempts: 1 });
   for (;;) {
-    const job = await queue.getJob(jobId);
-    const state = job ? await job.getState() : 'missing';
-    if (state === 'completed') return { seconds: (job.finishedOn - job.processedOn) / 1000, outcome: job.returnvalue };
-    if (state === 'failed') throw new Error(`matching failed: ${job.failedReason}`);
+    const state = await queue.getJobState(jobId);
+    if (state === 'completed') {
+      // Read once completed: a job read while still active carries no finishedOn.
+      const job = await queue.getJob(jobId);
+      const { rows } = await client.query(`SELECT stats FROM matching_runs WHERE reconciliation_id = $1 AND run_version = $2`, [target.reconciliationId, runVersion]);
+      return { seconds: (job.finishedOn - job.processedOn) / 1000, outcome: job.returnvalue, stages: rows[0]?.stats ?? {} };
+    }
+    if (state === 'failed') throw new Error(`matching failed: ${(await queue.getJob(jobId))?.failedReason}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A matcher process and the queue it listens on (its own Redis prefix). With a baseline beside
+ * it, neither sweeps for stalled runs: each would find the other's run missing from its own
+ * queue and run it a second time, at once.
+ */
+async function startMatcher(databaseUrl, port, prefix, root) {
+  const queue = new Queue('matching', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+  const env = { DATABASE_URL: databaseUrl, MATCHER_PORT: String(port), LOG_LEVEL: 'warn', REDIS_PREFIX: prefix, MATCHER_CONCURRENCY: '1' };
+  if (BASELINE_ROOT) env.MATCHER_STALL_AFTER_MS = String(24 * 3600 * 1000);
+  const app = await startApp('matcher-worker', env, port, root);
+  return { queue, app };
+}
+
+async function stopMatcher(matcher) {
+  await matcher.queue.close();
+  await stopApp(matcher.app);
+}
+
+/** The stages of a pass's stats as `name ms, ...` (suffix Ms, CpuMs or RssMb). */
+function stagesOf(stats, suffix) {
+  return Object.entries(stats)
+    .filter(([name]) => name.endsWith(suffix) && (suffix !== 'Ms' || !name.endsWith('CpuMs')))
+    .map(([name, value]) => `${name.slice(0, -suffix.length)} ${value}`)
+    .join(', ');
 }
 
 /**
@@ -193,51 +229,67 @@ async function main() {
   const database = await scratchDatabase('match');
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
-  let matcher;
-  const queue = new Queue('matching', { connection: { host: '127.0.0.1', port: 6379 }, prefix: PREFIX });
+  const matchers = [];
   try {
     const loadStarted = performance.now();
     const target = await load(client);
     console.error(`loaded ${options.size} × ${options.size} entries in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
-    matcher = await startApp('matcher-worker', { DATABASE_URL: database.url, MATCHER_PORT: String(PORT), LOG_LEVEL: 'warn', REDIS_PREFIX: PREFIX, MATCHER_CONCURRENCY: '1' }, PORT);
+    const matcher = await startMatcher(database.url, PORT, PREFIX, undefined);
+    matchers.push(matcher);
+    const baseline = BASELINE_ROOT ? await startMatcher(database.url, BASELINE_PORT, `${PREFIX}_baseline`, BASELINE_ROOT) : null;
+    if (baseline) matchers.push(baseline);
     const passes = [];
+    const baselinePasses = [];
     const floors = [];
     const wholeFloors = [];
     for (let run = 1; run <= options.runs; run += 1) {
-      passes.push(await matcherPass(queue, client, target));
+      // With a baseline, the two take turns going first, so that neither always follows a floor.
+      if (baseline && run % 2 === 1) baselinePasses.push(await matcherPass(baseline.queue, client, target));
+      passes.push(await matcherPass(matcher.queue, client, target));
+      if (baseline && run % 2 === 0) baselinePasses.push(await matcherPass(baseline.queue, client, target));
       floors.push(await floorPass(client, target));
       wholeFloors.push(await wholeFloorPass(client, target));
+      const baselineNote = baseline ? `, baseline ${baselinePasses.at(-1).seconds.toFixed(2)} s` : '';
       console.error(
-        `run ${run}: matcher ${passes.at(-1).seconds.toFixed(2)} s (${passes.at(-1).outcome}), whole floor ${wholeFloors.at(-1).seconds.toFixed(2)} s, join alone ${floors.at(-1).seconds.toFixed(2)} s`,
+        `run ${run}: matcher ${passes.at(-1).seconds.toFixed(2)} s (${passes.at(-1).outcome})${baselineNote}, whole floor ${wholeFloors.at(-1).seconds.toFixed(2)} s, join alone ${floors.at(-1).seconds.toFixed(2)} s`,
       );
     }
-    const rss = peakRssMb(matcher.pid);
+    const rss = peakRssMb(matcher.app.pid);
     const { rows } = await client.query(
       `SELECT (SELECT count(*) FROM matches WHERE reconciliation_id = $1 AND status = 'ACCEPTED') AS accepted,
               (SELECT count(*) FROM discrepancies WHERE reconciliation_id = $1) AS discrepancies`,
       [target.reconciliationId],
     );
-    const { rows: lastRun } = await client.query(`SELECT stats FROM matching_runs WHERE reconciliation_id = $1 ORDER BY run_version DESC LIMIT 1`, [target.reconciliationId]);
-    const stages = lastRun[0]?.stats ?? {};
+    const stages = passes.at(-1).stages;
     const matcherTime = summarize(passes.map((p) => p.seconds));
     const floorTime = summarize(floors.map((f) => f.seconds));
     const wholeFloorTime = summarize(wholeFloors.map((f) => f.seconds));
+    const baselineTime = baseline ? summarize(baselinePasses.map((p) => p.seconds)) : null;
     console.log(`\nbench:match — ${options.size} × ${options.size} entries, ${options.runs} runs (median [min-max])`);
     const fmt = (s) => `${s.median.toFixed(2)} [${s.min.toFixed(2)}-${s.max.toFixed(2)}]`;
+    const baselineRows = baseline
+      ? [
+          [`baseline matcher (${BASELINE_ROOT}) (s)`, fmt(baselineTime)],
+          ['matcher / baseline, per run', passes.map((p, i) => (p.seconds / baselinePasses[i].seconds).toFixed(2)).join(', ')],
+          ['baseline last pass by stage (ms)', stagesOf(baselinePasses.at(-1).stages, 'Ms')],
+        ]
+      : [];
     table([
       ['measure', 'value'],
       ['matcher pass, pickup to commit (s)', fmt(matcherTime)],
       ['whole floor: COPY in, match, write pairs and summary (s)', fmt(wholeFloorTime)],
       ['matcher / whole floor (target ≤ 2)', (matcherTime.median / wholeFloorTime.median).toFixed(2)],
+      ['matcher / whole floor, per run', passes.map((p, i) => (p.seconds / wholeFloors[i].seconds).toFixed(2)).join(', ')],
       ['join alone, set-based SQL on the stored rows (s)', fmt(floorTime)],
       ['matcher / join alone', (matcherTime.median / floorTime.median).toFixed(2)],
+      ...baselineRows,
       ['matcher peak RSS (MB)', rss.toFixed(0)],
       ['accepted matches (last run)', rows[0].accepted],
       ['discrepancies (last run)', rows[0].discrepancies],
       ['floor pairs (last run: whole floor / join alone)', `${wholeFloors.at(-1).pairs} / ${floors.at(-1).pairs}`],
-      ['last pass by stage (ms)', Object.entries(stages).filter(([name]) => name.endsWith('Ms') && !name.endsWith('CpuMs')).map(([name, ms]) => `${name.replace('Ms', '')} ${ms}`).join(', ')],
-      ['matcher CPU in each stage (ms)', Object.entries(stages).filter(([name]) => name.endsWith('CpuMs')).map(([name, ms]) => `${name.replace('CpuMs', '')} ${ms}`).join(', ')],
-      ['matcher RSS after each stage (MB)', Object.entries(stages).filter(([name]) => name.endsWith('RssMb')).map(([name, mb]) => `${name.replace('RssMb', '')} ${mb}`).join(', ')],
+      ['last pass by stage (ms)', stagesOf(stages, 'Ms')],
+      ['matcher CPU in each stage (ms)', stagesOf(stages, 'CpuMs')],
+      ['matcher RSS after each stage (MB)', stagesOf(stages, 'RssMb')],
     ]);
     record('match', {
       options,
@@ -246,12 +298,12 @@ async function main() {
       ratio: matcherTime.median / wholeFloorTime.median,
       joinAloneSeconds: floorTime,
       joinAloneRatio: matcherTime.median / floorTime.median,
+      ...(baseline ? { baselineRoot: BASELINE_ROOT, baselineSeconds: baselineTime } : {}),
       peakRssMb: rss,
       lastPassStagesMs: stages,
     });
   } finally {
-    await queue.close();
-    if (matcher) await stopApp(matcher);
+    for (const matcher of matchers) await stopMatcher(matcher);
     await client.end();
     await database.drop();
   }

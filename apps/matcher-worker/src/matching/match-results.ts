@@ -40,11 +40,7 @@ export class ResultRows {
   /** Every entry's link to its match, in entry id order (see MatchList.linksInIdOrder). */
   get links(): Iterable<MatchLinkRow> {
     const { result, matchIds } = this;
-    return {
-      *[Symbol.iterator]() {
-        for (const link of result.matchList.linksInIdOrder()) yield { matchId: matchIds.at(link.match), entryId: link.id, side: link.side };
-      },
-    };
+    return { [Symbol.iterator]: () => result.matchList.linksInIdOrder((match, side, entryId): MatchLinkRow => ({ matchId: matchIds.at(match), entryId, side })) };
   }
 
   /** A settlement for every ledger entry of an accepted match, built as they are read. */

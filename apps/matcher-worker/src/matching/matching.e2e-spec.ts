@@ -64,6 +64,16 @@ describe('matcher-worker (e2e)', () => {
     const items = await m.db.query<{ entry_id: string; side: string }>(`SELECT entry_id, side FROM match_items WHERE match_id = $1 ORDER BY side, entry_id`, [reference?.id]);
     expect(items.filter((item) => item.side === 'STATEMENT').map((item) => item.entry_id).sort()).toEqual(statement.slice(0, 3).sort());
     expect(items.filter((item) => item.side === 'LEDGER').map((item) => item.entry_id)).toEqual([ledger[0]]);
+    // Links are written apart from their matches (in entry id order): each is one its match lists, on its side, and none is missing.
+    const [links] = await m.db.query<{ listed: string; linked: string; stray: string }>(
+      `SELECT (SELECT sum(cardinality(statement_entry_ids) + cardinality(ledger_entry_ids)) FROM matches WHERE reconciliation_id = $1)::text AS listed,
+              (SELECT count(*) FROM match_items WHERE reconciliation_id = $1)::text AS linked,
+              (SELECT count(*) FROM match_items mi JOIN matches m ON m.id = mi.match_id
+                WHERE mi.reconciliation_id = $1
+                  AND NOT (mi.entry_id = ANY (CASE mi.side WHEN 'STATEMENT' THEN m.statement_entry_ids ELSE m.ledger_entry_ids END)))::text AS stray`,
+      [target.reconciliationId],
+    );
+    expect(links).toEqual({ listed: '6', linked: '6', stray: '0' });
 
     const [settlement] = await m.db.query<{ breakdown: Record<string, string>; expected_amount: string; received_amount: string }>(
       `SELECT breakdown, expected_amount::text, received_amount::text FROM settlements WHERE ledger_entry_id = $1`,

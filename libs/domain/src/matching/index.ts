@@ -1,6 +1,6 @@
 export * from './matching.types';
 export { matchEntries } from './match-entries';
-export type { MatchList, MatchLink } from './match-list';
+export type { MatchList } from './match-list';
 export { withinTolerance, toleranceFor } from './tolerance';
 export { descriptionSimilarity } from './description-similarity';
 export { severityOf, DEFAULT_AGGREGATE_BUDGET } from './matching-context';

@@ -5,13 +5,6 @@ const RULES: readonly MatchRule[] = ['REFERENCE', 'AMOUNT_DATE', 'AGGREGATE'];
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** An entry of a match and the match it is in (its index in the list). */
-export interface MatchLink {
-  match: number;
-  side: 'STATEMENT' | 'LEDGER';
-  id: string;
-}
-
 /** The criteria many matches share, made where the rules are known. */
 export interface SharedCriteria {
   currency(currency: string): Criterion;
@@ -172,9 +165,10 @@ export class MatchList {
   /**
    * Every entry in a match, with its match, in ascending id order over both sides (each side is
    * held in id order; the two are merged). Written in this order, an index keyed by entry id is
-   * filled from left to right instead of at random: fewer pages touched and split.
+   * filled from left to right instead of at random: fewer pages touched and split. Each link is
+   * what `link` makes of it (the caller's row, made once).
    */
-  *linksInIdOrder(): Generator<MatchLink> {
+  *linksInIdOrder<T>(link: (match: number, side: 'STATEMENT' | 'LEDGER', id: string) => T): Generator<T> {
     const statement = this.#statement;
     const ledger = this.#ledger;
     const nS = statement.length;
@@ -184,10 +178,10 @@ export class MatchList {
     let l = nextMatched(owner, nS, end);
     while (s < nS || l < end) {
       if (l === end || (s < nS && statement[s].id < ledger[l - nS].id)) {
-        yield { match: owner[s], side: 'STATEMENT', id: statement[s].id };
+        yield link(owner[s], 'STATEMENT', statement[s].id);
         s = nextMatched(owner, s + 1, nS);
       } else {
-        yield { match: owner[l], side: 'LEDGER', id: ledger[l - nS].id };
+        yield link(owner[l], 'LEDGER', ledger[l - nS].id);
         l = nextMatched(owner, l + 1, end);
       }
     }
