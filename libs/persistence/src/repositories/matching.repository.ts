@@ -221,7 +221,8 @@ export class MatchingRepository {
    * Matches (SUGGESTED or ACCEPTED) and their links by COPY. The links are by default the
    * matches' entries, read from `matches` a second time (then pass an array or a re-iterable
    * view); a pass passes its links in entry id order, which fills the links' key left to right
-   * (about a quarter less time for a million matches than in match order).
+   * (the two million links of a 1M pass: 6.5 s in match order, 3.3-5.0 s in id order, in
+   * Postgres alone).
    */
   async insertMatches(tx: Tx, scope: RunScope, matches: Iterable<MatchRow>, links: Iterable<MatchLinkRow> = linksOf(matches)): Promise<void> {
     await copyBinaryRows(
