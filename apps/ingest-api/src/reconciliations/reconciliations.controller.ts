@@ -51,7 +51,7 @@ export class ReconciliationsController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('reconciliations:write')
-  @ApiOperation({ summary: 'Delete, with its statement entries; not while PROCESSING or CLOSED (409)' })
+  @ApiOperation({ summary: 'Delete, with its statement entries and results; not while PROCESSING or CLOSED, nor with accepted matches or settlements the ERP acted on (409)' })
   async delete(@Req() request: FastifyRequest, @IdParam() id: string): Promise<void> {
     await this.service.delete(request, id);
   }

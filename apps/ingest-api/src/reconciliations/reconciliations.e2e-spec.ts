@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { statementEntry, expectProblem } from '@concilia/testing';
 import { startIngestApi, type IngestApiHarness } from '../testing/ingest-api.harness';
+import { insertMatch, reviewSetup } from '../testing/review-fixtures';
 
 const SUMMARY_KEYS = [
   'amountMismatch',
@@ -359,6 +360,53 @@ describe('reconciliations (e2e)', () => {
       const again = await create(key, { accountId });
       expect(again.statusCode).toBe(201);
       expect(again.json().id).not.toBe(created.id);
+    });
+
+    it('deletes its matches, links, discrepancies and runs, and frees the ledger entries its suggestions held', async () => {
+      const t = await reviewSetup(h, [{ externalId: 'S1' }, { externalId: 'S2' }], [{ externalId: 'PED-1', date: '2026-01-30' }, { externalId: 'PED-2', date: '2026-01-30' }]); // in both months' reach
+      const suggested = await insertMatch(h, t, { statement: [t.s.S1], ledger: [t.l['PED-1']] });
+      const rejected = await insertMatch(h, t, { statement: [t.s.S2], ledger: [t.l['PED-2']] }, { status: 'REJECTED' });
+      await h.db.query(
+        `INSERT INTO discrepancies (id, tenant_id, reconciliation_id, match_id, type, severity, amount, currency, statement_entry_ids, ledger_entry_ids, detail)
+         VALUES ($1, $2, $3, $4, 'AMOUNT_MISMATCH', 'INFO', 1, 'BRL', '{}', '{}', 'seeded')`,
+        [randomUUID(), t.tenantId, t.reconciliationId, suggested],
+      );
+      await h.db.query(`INSERT INTO matching_runs (id, tenant_id, reconciliation_id, run_version, status, rules_snapshot) VALUES ($1, $2, $3, 1, 'SUCCEEDED', '{}')`, [randomUUID(), t.tenantId, t.reconciliationId]);
+      const february = await h.api.createReconciliation(t.key, t.accountId, { periodStart: '2026-02-01', periodEnd: '2026-02-28' });
+      const unmatchedInFebruary = async () =>
+        (await h.api.get(`/v1/reconciliations/${february.id}/ledger-entries?scope=unmatched`, t.key)).json().data.map((e: { externalId: string }) => e.externalId).sort();
+      expect(await unmatchedInFebruary()).toEqual(['PED-2']);
+      const [{ version: versionBefore }] = await h.db.query<{ version: string }>('SELECT version::text FROM ledger_versions WHERE account_id = $1', [t.accountId]);
+
+      expect((await h.api.delete(`/v1/reconciliations/${t.reconciliationId}`, t.key)).statusCode).toBe(204);
+      for (const table of ['matches', 'match_items', 'released_match_items', 'discrepancies', 'matching_runs', 'statement_entries']) {
+        expect([table, await h.db.count(table, 'reconciliation_id = $1', [t.reconciliationId])]).toEqual([table, 0]);
+      }
+      expect(await h.db.count('match_items', 'match_id = ANY($1::uuid[])', [[suggested, rejected]])).toBe(0);
+      expect(await unmatchedInFebruary()).toEqual(['PED-1', 'PED-2']);
+      const [{ version: versionAfter }] = await h.db.query<{ version: string }>('SELECT version::text FROM ledger_versions WHERE account_id = $1', [t.accountId]);
+      expect(BigInt(versionAfter)).toBeGreaterThan(BigInt(versionBefore));
+    });
+
+    it('refuses (409 reconciliation_not_deletable) while it holds an accepted match, and after an unmatch while the ERP has acted on its settlement', async () => {
+      const t = await reviewSetup(h, [{ externalId: 'S1', amount: '80.00' }], [{ externalId: 'PED-1', amount: '80.00' }]);
+      const match = (await h.api.post(`/v1/reconciliations/${t.reconciliationId}/manual-match`, { statementEntryIds: [t.s.S1], ledgerEntryIds: [t.l['PED-1']] }, t.key)).json();
+      expect(match.status).toBe('ACCEPTED');
+      const refusedWith = async () => {
+        const before = await h.db.snapshot();
+        const response = await h.api.delete(`/v1/reconciliations/${t.reconciliationId}`, t.key);
+        expect(await h.db.snapshot()).toEqual(before);
+        return response;
+      };
+      expectProblem(await refusedWith(), 409, 'reconciliation_not_deletable');
+
+      const [settlement] = await h.db.query<{ id: string }>('SELECT id FROM settlements WHERE match_id = $1', [match.id]);
+      const resolved = await h.api.post('/v1/settlements/resolve-batch', { items: [{ id: settlement.id, status: 'RESOLVED' }] }, t.key);
+      expect(resolved.statusCode).toBe(200);
+      expect((await h.api.post(`/v1/matches/${match.id}/unmatch`, undefined, t.key)).statusCode).toBe(200);
+      expect(await h.db.count('matches', `reconciliation_id = $1 AND status = 'ACCEPTED'`, [t.reconciliationId])).toBe(0);
+      expectProblem(await refusedWith(), 409, 'reconciliation_not_deletable');
+      expect(await h.db.count('settlements', `id = $1 AND status = 'RESOLVED'`, [settlement.id])).toBe(1);
     });
 
     it("refuses to delete a PROCESSING reconciliation (409 reconciliation_not_deletable) and another tenant's (404)", async () => {

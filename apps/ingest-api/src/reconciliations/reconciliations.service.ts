@@ -130,7 +130,10 @@ export class ReconciliationsService {
     });
   }
 
-  /** Deletes the reconciliation and its statement entries. Closed or running ones stay. */
+  /**
+   * Deletes the reconciliation with its statement entries and results. Closed or running ones
+   * stay, and so do those holding an accepted match or a settlement the ERP acted on.
+   */
   async delete(request: FastifyRequest, id: string): Promise<void> {
     const { tenantId } = apiKeyCaller(request);
     await this.database.transaction(async (tx) => {
@@ -139,6 +142,12 @@ export class ReconciliationsService {
       if (reconciliation.status === 'CLOSED') throw closed();
       if (reconciliation.status === 'PROCESSING') {
         throw new DomainError('reconciliation_not_deletable', `A ${reconciliation.status} reconciliation cannot be deleted.`);
+      }
+      if (await this.reconciliations.hasSettledResults(tx, reconciliation.id)) {
+        throw new DomainError(
+          'reconciliation_not_deletable',
+          'The reconciliation holds accepted matches or settlements the ERP acted on; it cannot be deleted.',
+        );
       }
       await this.reconciliations.delete(tx, reconciliation);
       await this.audit.record(tx, request, {

@@ -1,6 +1,8 @@
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Database, Tx } from '../database';
 import { ReconciliationEntity } from '../entities';
+import { advanceLedgerVersion } from './ledger-version';
+import { ACTIVE_MATCH_STATUSES } from './match-links';
 import { type Page, type PageRequest, toPage } from './pagination';
 
 export type NewReconciliation = Pick<
@@ -133,7 +135,33 @@ export class ReconciliationRepository {
     await this.database.manager.query(`UPDATE reconciliations SET updated_at = now() WHERE id = $1`, [reconciliationId]);
   }
 
+  /**
+   * Whether the reconciliation holds anything the business has settled on: an accepted match,
+   * or a settlement the ERP acted on (kept when its match was taken apart).
+   */
+  async hasSettledResults(tx: Tx, reconciliationId: string): Promise<boolean> {
+    const [row]: { settled: boolean }[] = await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM matches WHERE reconciliation_id = $1 AND status = 'ACCEPTED')
+           OR EXISTS (SELECT 1 FROM matches m JOIN settlements s ON s.match_id = m.id WHERE m.reconciliation_id = $1) AS settled`,
+      [reconciliationId],
+    );
+    return row.settled;
+  }
+
+  /**
+   * Deletes the reconciliation with everything of it: statement entries and imports (by cascade),
+   * matches, their links (which free the ledger entries its active matches held for the account's
+   * other reconciliations), discrepancies and runs. Call hasSettledResults first.
+   */
   async delete(tx: Tx, reconciliation: ReconciliationEntity): Promise<void> {
+    const linksOf = (table: string, statuses: string) =>
+      `DELETE FROM ${table} li USING (SELECT id, unnest(statement_entry_ids || ledger_entry_ids) AS entry_id FROM matches
+                                        WHERE reconciliation_id = $1 ${statuses}) l
+        WHERE li.entry_id = l.entry_id AND li.match_id = l.id`;
+    await tx.query(linksOf('match_items', `AND status IN ${ACTIVE_MATCH_STATUSES}`), [reconciliation.id]);
+    await tx.query(linksOf('released_match_items', ''), [reconciliation.id]);
+    for (const table of ['discrepancies', 'matches', 'matching_runs']) await tx.query(`DELETE FROM ${table} WHERE reconciliation_id = $1`, [reconciliation.id]);
     await tx.getRepository(ReconciliationEntity).delete({ id: reconciliation.id });
+    await advanceLedgerVersion(tx, reconciliation.accountId);
   }
 }
