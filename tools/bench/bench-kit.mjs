@@ -46,10 +46,16 @@ export async function scratchDatabase(label) {
   };
 }
 
-/** Starts a built app (of this checkout, or of the checkout at `root`) and resolves once its /health/ready answers 200. */
-export async function startApp(app, env, port, root = ROOT) {
-  // BENCH_NODE_ARGS passes flags to the app's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Node flags from an environment variable such as BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+export function nodeArgsOf(variable) {
+  return (process.env[variable] ?? '').split(' ').filter(Boolean);
+}
+
+/**
+ * Starts a built app (of this checkout, or of the checkout at `root`) and resolves once its
+ * /health/ready answers 200. BENCH_NODE_ARGS passes flags to the app's node.
+ */
+export async function startApp(app, env, port, root = ROOT, nodeArgs = nodeArgsOf('BENCH_NODE_ARGS')) {
   const child = spawn(process.execPath, [...nodeArgs, join(root, `apps/${app}/dist/main.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', process.env.BENCH_APP_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit'] });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {

@@ -10,7 +10,8 @@
 // Prints both, the ratios and the matcher's peak RSS.
 // BENCH_BASELINE_ROOT=<another built checkout, same schema> also runs that checkout's matcher on
 // the same rows in every run (the two in alternating order) and prints the ratio of the two:
-// how a change compares on a noisy machine, within one run.
+// how a change compares on a noisy machine, within one run. BENCH_BASELINE_NODE_ARGS gives the
+// baseline's node its own flags (BENCH_BASELINE_ROOT=. then compares node flags on this code).
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { args, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
+import { args, nodeArgsOf, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const { Queue } = require('bullmq');
@@ -141,7 +142,8 @@ async function startMatcher(databaseUrl, port, prefix, root) {
   const queue = new Queue('matching', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
   const env = { DATABASE_URL: databaseUrl, MATCHER_PORT: String(port), LOG_LEVEL: 'warn', REDIS_PREFIX: prefix, MATCHER_CONCURRENCY: '1' };
   if (BASELINE_ROOT) env.MATCHER_STALL_AFTER_MS = String(24 * 3600 * 1000);
-  const app = await startApp('matcher-worker', env, port, root);
+  const baselineArgs = process.env.BENCH_BASELINE_NODE_ARGS === undefined ? undefined : nodeArgsOf('BENCH_BASELINE_NODE_ARGS');
+  const app = await startApp('matcher-worker', env, port, root, port === BASELINE_PORT ? baselineArgs : undefined);
   return { queue, app };
 }
 

@@ -63,15 +63,16 @@ describe('POST /v1/reconciliations/{id}/manual-match (e2e)', () => {
       expect(await h.db.count('discrepancies', 'match_id = $1', [match.id])).toBe(0);
     });
 
-    it('creates one settlement for a single ledger entry: expected the order, received the releases, broken down by release type', async () => {
+    it('creates one settlement for a single ledger entry, with the match id: expected the order, received the releases, broken down by release type', async () => {
       const t = await setup();
       const match = (await manual(t, { statementEntryIds: [t.s.SALE, t.s.FEE, t.s.SHIP, t.s.OTHER], ledgerEntryIds: [t.l['PED-1']], allowDifference: true })).json();
       const settlements = await h.db.query(
-        'SELECT ledger_entry_id, expected_amount::text, received_amount::text, difference::text, breakdown, status, account_id FROM settlements WHERE match_id = $1',
+        'SELECT id, ledger_entry_id, expected_amount::text, received_amount::text, difference::text, breakdown, status, account_id FROM settlements WHERE match_id = $1',
         [match.id],
       );
       expect(settlements).toEqual([
         {
+          id: match.id,
           ledger_entry_id: t.l['PED-1'],
           expected_amount: '8000',
           received_amount: '13000',
@@ -94,6 +95,18 @@ describe('POST /v1/reconciliations/{id}/manual-match (e2e)', () => {
       const byId = new Map(rows.map((row) => [row['ledger_entry_id'], row]));
       expect(byId.get(t.l['PED-2'])).toMatchObject({ expected_amount: '3000', received_amount: '3000', difference: '0', breakdown: { ALLOCATED: '3000' } });
       expect(byId.get(t.l['PED-3'])).toMatchObject({ expected_amount: '2000', received_amount: '2000', difference: '0', breakdown: { ALLOCATED: '2000' } });
+      // Each its own id; the database still keeps them one per ledger entry of the match.
+      const ids = (await h.db.query<{ id: string }>('SELECT id FROM settlements WHERE match_id = $1', [match.id])).map((row) => row.id);
+      expect(new Set([...ids, match.id]).size).toBe(3);
+      await expect(
+        h.db.query(
+          `INSERT INTO settlements (id, tenant_id, account_id, reconciliation_id, match_id, ledger_entry_id, currency, expected_amount, received_amount, difference, breakdown)
+           SELECT $1, tenant_id, account_id, reconciliation_id, match_id, ledger_entry_id, currency, expected_amount, received_amount, difference, breakdown FROM settlements WHERE id = $2`,
+          [randomUUID(), ids[0]],
+        ),
+      ).rejects.toThrow(/ux_settlements_match_ledger_entry/);
+      expect((await h.api.post(`/v1/matches/${match.id}/unmatch`, undefined, t.key)).statusCode).toBe(200);
+      expect(await h.db.count('settlements', 'match_id = $1', [match.id])).toBe(0);
 
       const t2 = await setup();
       const short = (await manual(t2, { statementEntryIds: [t2.s.SALE], ledgerEntryIds: [t2.l['PED-2'], t2.l['PED-3'], t2.l['PED-1']], allowDifference: true })).json();

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { assessDifference, DomainError, formatAmount, settlementsOf, type DifferenceAssessment, type FieldError } from '@concilia/domain';
 import {
+  settlementRows,
   AccountRepository,
   Database,
   MatchingRepository,
@@ -72,7 +73,7 @@ export class ManualMatchService {
         await this.review.stampDecision(tx, match.id, keyId);
         if (!assessment.withinTolerance) await this.matching.insertDiscrepancies(tx, scope, [mismatch(match, assessment)]);
         const drafts = settlementsOf({ ...match, statementIds: match.statementIds, ledgerIds: match.ledgerIds }, statement, ledger);
-        await this.matching.insertSettlements(tx, scope, drafts.map((draft) => ({ ...draft, id: uuidv7(), matchId: match.id })));
+        await this.matching.insertSettlements(tx, scope, settlementRows(drafts, match.id, uuidv7));
         await this.audit.record(tx, request, {
           tenantId,
           action: 'match.manual_created',

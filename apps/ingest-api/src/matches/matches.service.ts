@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainError, settlementsOf } from '@concilia/domain';
 import {
+  settlementRows,
   Database,
   MatchingRepository,
   MatchReviewRepository,
@@ -90,11 +91,7 @@ export class MatchesService {
     const statement = await this.review.statementAmounts(tx, tenantId, reconciliationId, match.statementEntryIds);
     const ledger = await this.review.ledgerAmounts(tx, tenantId, accountId, match.ledgerEntryIds);
     const drafts = settlementsOf({ ...match, statementIds: match.statementEntryIds, ledgerIds: match.ledgerEntryIds }, statement, ledger);
-    await this.matching.insertSettlements(
-      tx,
-      { tenantId, reconciliationId, accountId, runId: null },
-      drafts.map((draft) => ({ ...draft, id: uuidv7(), matchId: match.id })),
-    );
+    await this.matching.insertSettlements(tx, { tenantId, reconciliationId, accountId, runId: null }, settlementRows(drafts, match.id, uuidv7));
   }
 
   /**

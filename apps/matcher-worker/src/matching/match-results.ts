@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { settlementsOf, type EntryLookup, type MatchingResult, type MatchList, type MatchStatus } from '@concilia/domain';
-import { UuidV7Block, UuidV7Source, type MatchLinkRow, type MatchRow, type NewDiscrepancy, type SettlementRow } from '@concilia/persistence';
+import { settlementRows, UuidV7Block, UuidV7Source, type MatchLinkRow, type MatchRow, type NewDiscrepancy, type SettlementRow } from '@concilia/persistence';
 
 /**
  * The engine's proposals as rows to store. A pass proposes up to millions of matches: their
@@ -61,18 +61,7 @@ export class ResultRows {
             statementIds: entries.statement.map((entry) => entry.id),
             ledgerIds: entries.ledger.map((entry) => entry.id),
           };
-          for (const draft of settlementsOf(match, new EntriesById(entries.statement), new EntriesById(entries.ledger))) {
-            yield {
-              id: ids.take(),
-              matchId: matchIds.at(index),
-              ledgerEntryId: draft.ledgerEntryId,
-              currency: draft.currency,
-              expectedAmount: draft.expectedAmount,
-              receivedAmount: draft.receivedAmount,
-              difference: draft.difference,
-              breakdown: draft.breakdown,
-            };
-          }
+          yield* settlementRows(settlementsOf(match, new EntriesById(entries.statement), new EntriesById(entries.ledger)), matchIds.at(index), () => ids.take());
         }
       },
     };

@@ -75,11 +75,12 @@ describe('matcher-worker (e2e)', () => {
     );
     expect(links).toEqual({ listed: '6', linked: '6', stray: '0' });
 
-    const [settlement] = await m.db.query<{ breakdown: Record<string, string>; expected_amount: string; received_amount: string }>(
-      `SELECT breakdown, expected_amount::text, received_amount::text FROM settlements WHERE ledger_entry_id = $1`,
+    const [settlement] = await m.db.query<{ breakdown: Record<string, string>; expected_amount: string; received_amount: string; id_is_match_id: boolean }>(
+      `SELECT breakdown, expected_amount::text, received_amount::text, id = match_id AS id_is_match_id FROM settlements WHERE ledger_entry_id = $1`,
       [ledger[0]],
     );
-    expect(settlement).toEqual({ breakdown: { COMMISSION: '-1200', SALE: '10000', SHIPPING: '-800' }, expected_amount: '8000', received_amount: '8000' });
+    // The only settlement of its match: it has the match's id.
+    expect(settlement).toEqual({ breakdown: { COMMISSION: '-1200', SALE: '10000', SHIPPING: '-800' }, expected_amount: '8000', received_amount: '8000', id_is_match_id: true });
 
     const discrepancies = await m.db.query<{ type: string; amount: string; ledger_entry_ids: string[]; statement_entry_ids: string[] }>(
       `SELECT type, amount::text, ledger_entry_ids, statement_entry_ids FROM discrepancies WHERE reconciliation_id = $1 ORDER BY type`,

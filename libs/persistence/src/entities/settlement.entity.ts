@@ -4,7 +4,8 @@ import { bigintTransformer } from './transformers';
 /** The ERP's feed: per ledger entry in an accepted match, what to post and whether it was posted. */
 @Entity({ name: 'settlements' })
 @Index('ix_settlements_tenant_status', ['tenantId', 'status', 'id'])
-@Index('ux_settlements_match_ledger_entry', ['matchId', 'ledgerEntryId'], { unique: true })
+// A match's only settlement has the match's id (the primary key keeps it unique): only the others are in this index.
+@Index('ux_settlements_match_ledger_entry', ['matchId', 'ledgerEntryId'], { unique: true, where: '"id" <> "match_id"' })
 export class SettlementEntity {
   @PrimaryColumn('uuid')
   id!: string;

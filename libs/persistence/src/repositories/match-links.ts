@@ -28,3 +28,12 @@ export function matchIdsOfEntrySql(entryId: string): string {
   return `SELECT match_id FROM match_items WHERE entry_id = ${entryId}
           UNION ALL SELECT match_id FROM released_match_items WHERE entry_id = ${entryId}`;
 }
+
+/**
+ * SQL condition on settlements: those of the match `matchId` (an SQL expression). Its only
+ * settlement has its id (found by the primary key); the others are in the partial unique index
+ * on (match, ledger entry). See settlementRows.
+ */
+export function settlementsOfMatchSql(matchId: string): string {
+  return `((id = ${matchId} AND match_id = ${matchId}) OR (match_id = ${matchId} AND id <> match_id))`;
+}

@@ -2,7 +2,7 @@ import { In, type SelectQueryBuilder } from 'typeorm';
 import type { Database, Tx } from '../database';
 import { LedgerEntryEntity, MatchEntity, StatementEntryEntity, type MatchStatus, type ReconciliationEntity } from '../entities';
 import type { LedgerEntryFilters } from './ledger-entry.repository';
-import { matchIdsOfEntrySql, releaseLinksSql } from './match-links';
+import { matchIdsOfEntrySql, releaseLinksSql, settlementsOfMatchSql } from './match-links';
 import { type Page, type PageRequest, toPage } from './pagination';
 
 /** A match with the ids of the entries it links (sorted), active or not. */
@@ -126,7 +126,7 @@ export class MatchReviewRepository {
    */
   async release(tx: Tx, matchId: string): Promise<void> {
     await tx.query(releaseLinksSql(`SELECT id, statement_entry_ids, ledger_entry_ids FROM matches WHERE id = $1`), [matchId]);
-    await tx.query(`DELETE FROM settlements WHERE match_id = $1 AND status = 'PENDING'`, [matchId]);
+    await tx.query(`DELETE FROM settlements WHERE ${settlementsOfMatchSql('$1')} AND status = 'PENDING'`, [matchId]);
     await tx.query(`DELETE FROM discrepancies WHERE match_id = $1 AND status = 'OPEN' AND resolution = 'PENDING'`, [matchId]);
   }
 

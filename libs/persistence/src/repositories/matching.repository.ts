@@ -1,4 +1,4 @@
-import type { LedgerItem, StatementItem } from '@concilia/domain';
+import type { LedgerItem, SettlementDraft, StatementItem } from '@concilia/domain';
 import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
 import { encodedCriterionJson } from '../entities/explanation-codec';
@@ -66,6 +66,26 @@ export type RowId = string | Uint8Array;
 /** What `insertMatches` and `insertSettlements` take: the same rows, with ids as text or bytes. */
 export type MatchRow = Omit<NewMatch, 'id'> & { id: RowId };
 export type SettlementRow = Omit<NewSettlement, 'id' | 'matchId'> & { id: RowId; matchId: RowId };
+
+/**
+ * A match's settlements as rows. The only settlement of a match (one ledger entry, the common
+ * case) takes the match's id, so the primary key alone keeps it one per match; the unique index
+ * on (match, ledger entry) holds only the others, those of a match over several ledger entries.
+ * One index entry fewer per settlement: about a million at 1M × 1M.
+ */
+export function settlementRows(drafts: readonly SettlementDraft[], matchId: RowId, newId: () => RowId): SettlementRow[] {
+  // Fields named one by one: a spread of the draft measured 1.3 s for a million rows.
+  return drafts.map((draft) => ({
+    id: drafts.length === 1 ? matchId : newId(),
+    matchId,
+    ledgerEntryId: draft.ledgerEntryId,
+    currency: draft.currency,
+    expectedAmount: draft.expectedAmount,
+    receivedAmount: draft.receivedAmount,
+    difference: draft.difference,
+    breakdown: draft.breakdown,
+  }));
+}
 
 /** An entry's link to the active match it is in. */
 export interface MatchLinkRow {

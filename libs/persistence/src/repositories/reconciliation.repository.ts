@@ -2,7 +2,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Database, Tx } from '../database';
 import { ReconciliationEntity } from '../entities';
 import { advanceLedgerVersion } from './ledger-version';
-import { ACTIVE_MATCH_STATUSES } from './match-links';
+import { ACTIVE_MATCH_STATUSES, settlementsOfMatchSql } from './match-links';
 import { type Page, type PageRequest, toPage } from './pagination';
 
 export type NewReconciliation = Pick<
@@ -142,7 +142,7 @@ export class ReconciliationRepository {
   async hasSettledResults(tx: Tx, reconciliationId: string): Promise<boolean> {
     const [row]: { settled: boolean }[] = await tx.query(
       `SELECT EXISTS (SELECT 1 FROM matches WHERE reconciliation_id = $1 AND status = 'ACCEPTED')
-           OR EXISTS (SELECT 1 FROM matches m JOIN settlements s ON s.match_id = m.id WHERE m.reconciliation_id = $1) AS settled`,
+           OR EXISTS (SELECT 1 FROM matches m WHERE m.reconciliation_id = $1 AND EXISTS (SELECT 1 FROM settlements WHERE ${settlementsOfMatchSql('m.id')})) AS settled`,
       [reconciliationId],
     );
     return row.settled;
