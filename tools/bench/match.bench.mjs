@@ -138,12 +138,11 @@ async function matcherPass(queue, client, target) {
  * it, neither sweeps for stalled runs: each would find the other's run missing from its own
  * queue and run it a second time, at once.
  */
-async function startMatcher(databaseUrl, port, prefix, root) {
+async function startMatcher(databaseUrl, port, prefix, root, nodeArgs) {
   const queue = new Queue('matching', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
   const env = { DATABASE_URL: databaseUrl, MATCHER_PORT: String(port), LOG_LEVEL: 'warn', REDIS_PREFIX: prefix, MATCHER_CONCURRENCY: '1' };
   if (BASELINE_ROOT) env.MATCHER_STALL_AFTER_MS = String(24 * 3600 * 1000);
-  const baselineArgs = process.env.BENCH_BASELINE_NODE_ARGS === undefined ? undefined : nodeArgsOf('BENCH_BASELINE_NODE_ARGS');
-  const app = await startApp('matcher-worker', env, port, root, port === BASELINE_PORT ? baselineArgs : undefined);
+  const app = await startApp('matcher-worker', env, port, root, nodeArgs);
   return { queue, app };
 }
 
@@ -238,7 +237,9 @@ async function main() {
     console.error(`loaded ${options.size} × ${options.size} entries in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
     const matcher = await startMatcher(database.url, PORT, PREFIX, undefined);
     matchers.push(matcher);
-    const baseline = BASELINE_ROOT ? await startMatcher(database.url, BASELINE_PORT, `${PREFIX}_baseline`, BASELINE_ROOT) : null;
+    // BENCH_BASELINE_NODE_ARGS, when set, replaces BENCH_NODE_ARGS for the baseline.
+    const baselineArgs = process.env.BENCH_BASELINE_NODE_ARGS === undefined ? undefined : nodeArgsOf('BENCH_BASELINE_NODE_ARGS');
+    const baseline = BASELINE_ROOT ? await startMatcher(database.url, BASELINE_PORT, `${PREFIX}_baseline`, BASELINE_ROOT, baselineArgs) : null;
     if (baseline) matchers.push(baseline);
     const passes = [];
     const baselinePasses = [];

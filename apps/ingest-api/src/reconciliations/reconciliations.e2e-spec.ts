@@ -365,7 +365,7 @@ describe('reconciliations (e2e)', () => {
     it('deletes its matches, links, discrepancies and runs, and frees the ledger entries its suggestions held', async () => {
       const t = await reviewSetup(h, [{ externalId: 'S1' }, { externalId: 'S2' }], [{ externalId: 'PED-1', date: '2026-01-30' }, { externalId: 'PED-2', date: '2026-01-30' }]); // in both months' reach
       const suggested = await insertMatch(h, t, { statement: [t.s.S1], ledger: [t.l['PED-1']] });
-      const rejected = await insertMatch(h, t, { statement: [t.s.S2], ledger: [t.l['PED-2']] }, { status: 'REJECTED' });
+      await insertMatch(h, t, { statement: [t.s.S2], ledger: [t.l['PED-2']] }, { status: 'REJECTED' });
       await h.db.query(
         `INSERT INTO discrepancies (id, tenant_id, reconciliation_id, match_id, type, severity, amount, currency, statement_entry_ids, ledger_entry_ids, detail)
          VALUES ($1, $2, $3, $4, 'AMOUNT_MISMATCH', 'INFO', 1, 'BRL', '{}', '{}', 'seeded')`,
@@ -382,7 +382,6 @@ describe('reconciliations (e2e)', () => {
       for (const table of ['matches', 'match_items', 'released_match_items', 'discrepancies', 'matching_runs', 'statement_entries']) {
         expect([table, await h.db.count(table, 'reconciliation_id = $1', [t.reconciliationId])]).toEqual([table, 0]);
       }
-      expect(await h.db.count('match_items', 'match_id = ANY($1::uuid[])', [[suggested, rejected]])).toBe(0);
       expect(await unmatchedInFebruary()).toEqual(['PED-1', 'PED-2']);
       const [{ version: versionAfter }] = await h.db.query<{ version: string }>('SELECT version::text FROM ledger_versions WHERE account_id = $1', [t.accountId]);
       expect(BigInt(versionAfter)).toBeGreaterThan(BigInt(versionBefore));
