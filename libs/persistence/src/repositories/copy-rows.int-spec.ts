@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { Database } from '../database';
 import { copyBinaryRows, type BinaryColumn } from './copy-binary';
-import { copyOut, copyOutRows, copyRows, parseTextArray, sqlLiteral } from './copy-rows';
+import { copyOut, copyOutRows, copyRows, FieldValues, parseTextArray, sqlLiteral } from './copy-rows';
 import { UuidV7Block } from './uuid-v7-block';
 
 /** COPY in and out must carry any text unchanged: tabs, newlines, backslashes, quotes, NULL-looking words. */
@@ -43,13 +43,43 @@ describe('copyRows / copyOut (against Postgres)', () => {
   });
 
   it('reads text[] columns through COPY text back to their elements, however awkward', async () => {
-    const arrays = [[], ['PED-1'], ['a', 'b'], ['with space', 'comma,inside', 'quote"d', 'back\\slash', '{braces}', '', 'NULL', 'tab\there', 'ação'], ['"', '\\', ',', 'x']];
+    const arrays = [[], ['PED-1'], ['a', 'b'], ['ação', 'x', 'ü-€'], ['with space', 'comma,inside', 'quote"d', 'back\\slash', '{braces}', '', 'NULL', 'tab\there', 'ação'], ['"', '\\', ',', 'x']];
     await withProbeTable('id int, refs text[]', async (table) => {
       for (const [i, refs] of arrays.entries()) await dataSource.query(`INSERT INTO ${table} VALUES ($1, $2)`, [i, refs]);
-      const read: string[][] = [];
-      await copyOutRows(database, `SELECT refs FROM ${table} ORDER BY id`, (row) => read.push(parseTextArray(row.text(0) as string)));
-      expect(read).toEqual(arrays);
+      await dataSource.query(`INSERT INTO ${table} VALUES (99, NULL)`);
+      const parsed: string[][] = [];
+      const fromBytes: string[][] = [];
+      await copyOutRows(database, `SELECT refs FROM ${table} ORDER BY id`, (row) => {
+        if (!row.isNull(0)) parsed.push(parseTextArray(row.text(0) as string));
+        fromBytes.push(row.textArray(0));
+      });
+      expect(parsed).toEqual(arrays);
+      expect(fromBytes).toEqual([...arrays, []]);
     });
+  });
+
+  it('reads fields of few values through FieldValues exactly: repeated, escaped, non-ASCII, NULL, and past its limit', async () => {
+    const values = ['BRL', 'BRL', 'USD', 'tab\there', 'ação', null, 'BRL', 'back\\slash', 'ação', 'USD', '', 'x1', 'x2', 'x3', 'x1'];
+    await withProbeTable('id int, code text', async (table) => {
+      for (const [i, code] of values.entries()) await dataSource.query(`INSERT INTO ${table} VALUES ($1, $2)`, [i, code]);
+      const read: (string | null)[] = [];
+      const limited: (string | null)[] = [];
+      const [field, smallField] = [new FieldValues(), new FieldValues(2)];
+      await copyOutRows(database, `SELECT code FROM ${table} ORDER BY id`, (row) => {
+        read.push(row.interned(0, field));
+        limited.push(row.interned(0, smallField));
+      });
+      expect(read).toEqual(values);
+      expect(limited).toEqual(values);
+    });
+  });
+
+  it('compares a field with a text without decoding it: equal only for the same ASCII text, never for NULL or an escaped field', async () => {
+    const compared: boolean[] = [];
+    await copyOutRows(database, `SELECT 'PED-1'::text, NULL::text, E'a\\tb', 'ação'`, (row) =>
+      compared.push(row.equals(0, 'PED-1'), row.equals(0, 'PED-2'), row.equals(0, 'PED-10'), row.equals(1, '\\N'), row.equals(2, 'a\\tb'), row.equals(3, 'ação')),
+    );
+    expect(compared).toEqual([true, false, false, false, false, false]);
   });
 
   it('writes rows in the binary format that read back exactly: uuids, text, small and big integers, booleans, json, jsonb and nulls', async () => {

@@ -3,7 +3,7 @@ import type { Database, Tx } from '../database';
 import type { MatchingRunEntity } from '../entities';
 import { encodedCriterionJson } from '../entities/explanation-codec';
 import { copyBinaryRows, type BinaryColumn } from './copy-binary';
-import { copyOutRows, copyRows, parseTextArray, type CopyRow, sqlLiteral, uuidArrayLiteral } from './copy-rows';
+import { copyOutRows, copyRows, FieldValues, sqlLiteral, uuidArrayLiteral } from './copy-rows';
 import { ACTIVE_MATCH_STATUSES, releaseLinksSql } from './match-links';
 
 /** The entries as the matcher reads them: exactly the engine's input types. */
@@ -117,24 +117,24 @@ export class MatchingRepository {
   async statementItems(reconciliationId: string): Promise<{ open: StatementItemRow[]; closed: ClosedEntry[] }> {
     const open: StatementItemRow[] = [];
     const closed: ClosedEntry[] = [];
-    const text = new TextInterner();
+    const [currencies, dates, statuses, releaseTypes] = [new FieldValues(), new FieldValues(), new FieldValues(), new FieldValues()];
     await copyOutRows(
       this.database,
       `SELECT id, amount, currency, to_char(entry_date, 'YYYY-MM-DD'), refs, external_id, description, status, release_type, closed_at IS NOT NULL
          FROM statement_entries WHERE reconciliation_id = ${sqlLiteral(reconciliationId, 'uuid')} ORDER BY id`,
       (row) => {
-        if (row.ascii(9) === 't') closed.push({ amount: row.bigint(1), currency: text.ascii(row, 2) });
+        if (row.ascii(9) === 't') closed.push({ amount: row.bigint(1), currency: row.interned(2, currencies) as string });
         else
           open.push({
             id: row.ascii(0),
             amount: row.bigint(1),
-            currency: text.ascii(row, 2),
-            date: text.ascii(row, 3),
-            references: referencesOf(row, 4),
+            currency: row.interned(2, currencies) as string,
+            date: row.interned(3, dates) as string,
+            references: row.textArray(4),
             externalId: row.text(5),
             description: row.text(6),
-            status: text.text(row, 7),
-            releaseType: text.text(row, 8),
+            status: row.interned(7, statuses),
+            releaseType: row.interned(8, releaseTypes),
           });
       },
     );
@@ -144,7 +144,7 @@ export class MatchingRepository {
   /** The account's ledger entries dated in [from, to], minus those held by an active match of another reconciliation; in id order. */
   async ledgerItems(accountId: string, reconciliationId: string, from: string, to: string): Promise<LedgerItemRow[]> {
     const items: LedgerItemRow[] = [];
-    const text = new TextInterner();
+    const [currencies, dates, statuses, kinds] = [new FieldValues(), new FieldValues(), new FieldValues(), new FieldValues()];
     await copyOutRows(
       this.database,
       `SELECT le.id, le.amount, le.currency, to_char(le.entry_date, 'YYYY-MM-DD'), le.refs, le.external_id, le.description, le.status, le.kind
@@ -153,17 +153,18 @@ export class MatchingRepository {
           AND NOT EXISTS (SELECT 1 FROM match_items mi WHERE mi.entry_id = le.id AND mi.reconciliation_id <> ${sqlLiteral(reconciliationId, 'uuid')})
         ORDER BY le.id`,
       (row) => {
-        const references = referencesOf(row, 4);
+        const references = row.textArray(4);
         items.push({
           id: row.ascii(0),
           amount: row.bigint(1),
-          currency: text.ascii(row, 2),
-          date: text.ascii(row, 3),
+          currency: row.interned(2, currencies) as string,
+          date: row.interned(3, dates) as string,
           references,
-          externalId: sameStringAs(references, row.text(5) as string),
+          // An order is often referenced by its own id: then one string serves both (a million entries, about 30 MB).
+          externalId: references.length === 1 && row.equals(5, references[0]) ? references[0] : (row.text(5) as string),
           description: row.text(6),
-          status: text.text(row, 7),
-          kind: text.text(row, 8) as string,
+          status: row.interned(7, statuses),
+          kind: row.interned(8, kinds) as string,
         });
       },
     );
@@ -412,44 +413,5 @@ function* linksOf(matches: Iterable<MatchRow>): Generator<MatchLinkRow> {
   for (const match of matches) {
     for (const entryId of match.statementIds) yield { matchId: match.id, entryId, side: 'STATEMENT' };
     for (const entryId of match.ledgerIds) yield { matchId: match.id, entryId, side: 'LEDGER' };
-  }
-}
-
-const NO_REFERENCES: readonly string[] = Object.freeze([]);
-
-/** An order is often referenced by its own id: then one string serves both (a million ledger entries, about 30 MB). */
-function sameStringAs(references: readonly string[], value: string): string {
-  return references.length === 1 && references[0] === value ? references[0] : value;
-}
-
-/** A refs column from COPY text; most entries have none and share one frozen empty list. */
-function referencesOf(row: CopyRow, field: number): string[] {
-  const refs = row.text(field) as string;
-  return refs === '{}' ? (NO_REFERENCES as string[]) : parseTextArray(refs);
-}
-
-/**
- * One string per distinct value of a column with few values (currencies, dates, statuses,
- * kinds): a million entries then hold a handful of strings, not a million copies.
- */
-class TextInterner {
-  private readonly seen = new Map<string, string>();
-
-  /** A field that is plain ASCII (currency, date). */
-  ascii(row: CopyRow, field: number): string {
-    return this.intern(row.ascii(field));
-  }
-
-  /** A field that may be NULL or escaped. */
-  text(row: CopyRow, field: number): string | null {
-    const value = row.text(field);
-    return value === null ? null : this.intern(value);
-  }
-
-  private intern(value: string): string {
-    const known = this.seen.get(value);
-    if (known !== undefined) return known;
-    if (this.seen.size < 100_000) this.seen.set(value, value);
-    return value;
   }
 }
