@@ -67,7 +67,7 @@ export class MatchingRunService {
     const from = addDays(reconciliation.periodStart, -rules.dateWindowDays);
     const to = addDays(reconciliation.periodEnd, rules.dateWindowDays);
     const [statementRead, ledger, kept, rejected] = await Promise.all([
-      this.matching.statementItems(reconciliation.id),
+      this.matching.statementItems(reconciliation.id, { externalIds: rules.useExternalIdAsReference }),
       this.matching.ledgerItems(reconciliation.accountId, reconciliation.id, from, to),
       this.matching.keptMatchEntries(reconciliation.id),
       this.matching.rejectedPairs(reconciliation.id),

@@ -214,6 +214,26 @@ describe('matcher-worker (e2e)', () => {
     expect(stored.summary).toEqual((await recomputedSummary(target)).summary);
   });
 
+  it("matches a statement entry by its external id only where the account's rules use external ids as references", async () => {
+    // Too far apart in amount and date for the other strategies: only the shared id can pair them.
+    const entries = async (target: SeededReconciliation) => {
+      await seedLedgerEntries(m.db, target, [{ externalId: 'INV-77', amount: 4000n, date: '2026-01-05' }]);
+      await seedStatementEntries(m.db, target, [{ externalId: 'inv 77', amount: 3900n, date: '2026-01-20' }]);
+    };
+    const byReference = async (target: SeededReconciliation) =>
+      m.db.query<{ rule: string; difference: string }>('SELECT rule, difference::text FROM matches WHERE reconciliation_id = $1', [target.reconciliationId]);
+
+    const withoutRule = await seedReconciliation(m.db);
+    await entries(withoutRule);
+    expect((await runPass(withoutRule)).outcome).toBe('completed');
+    expect(await byReference(withoutRule)).toEqual([]);
+
+    const withRule = await seedReconciliation(m.db, { rules: { use_external_id_as_reference: true } });
+    await entries(withRule);
+    expect((await runPass(withRule)).outcome).toBe('completed');
+    expect(await byReference(withRule)).toEqual([{ rule: 'REFERENCE', difference: '-100' }]);
+  });
+
   it('keeps accepted matches and never re-proposes a rejected pair when matching again', async () => {
     const { target, ledger, statement } = await seedMarketplaceMonth();
     expect((await runPass(target)).outcome).toBe('completed');
