@@ -25,10 +25,11 @@ export interface MatchDraft {
   status: MatchStatus;
   currency: number;
   /**
-   * Its criteria; or, for a reference match, only the references its sides share: its reference,
-   * currency and amount criteria are then made when it is read.
+   * Its criteria; or, for a reference match, only the references its sides share (their names,
+   * or the id of the one reference a pair shares): its reference, currency and amount criteria
+   * are then made when it is read.
    */
-  explanation: Criterion[] | string;
+  explanation: Criterion[] | string | number;
 }
 
 /**
@@ -43,6 +44,7 @@ export class MatchList {
   readonly #ledger: readonly LedgerItem[];
   readonly #currencies: readonly string[];
   readonly #criteria: SharedCriteria;
+  readonly #referenceName: (reference: number) => string;
   #rule: Uint8Array;
   #confidence: Float64Array;
   /** 1 accepted, 0 suggested. */
@@ -52,12 +54,19 @@ export class MatchList {
   /** statementTotal, ledgerTotal of match i at 2i, 2i + 1; totals beyond 64 bits in #hugeTotals. */
   #totals: BigInt64Array;
   readonly #hugeTotals = new Map<number, bigint>();
-  #explanation: (Criterion[] | string)[] = [];
+  #explanation: (Criterion[] | string | number)[] = [];
   /** Match i's entries are #positions[#start[i] .. #start[i + 1]). */
   #start: Int32Array;
   #positions: Int32Array;
 
-  constructor(statement: readonly StatementItem[], ledger: readonly LedgerItem[], currencies: readonly string[], criteria: SharedCriteria) {
+  constructor(
+    statement: readonly StatementItem[],
+    ledger: readonly LedgerItem[],
+    currencies: readonly string[],
+    criteria: SharedCriteria,
+    referenceName: (reference: number) => string = NO_REFERENCE_NAMES,
+  ) {
+    this.#referenceName = referenceName;
     this.#statement = statement;
     this.#ledger = ledger;
     this.#currencies = currencies;
@@ -189,8 +198,9 @@ export class MatchList {
 
   /** Match i's criteria, made now for a reference match. */
   explanation(i: number): Criterion[] {
-    const explanation = this.#explanation[i];
-    if (typeof explanation !== 'string') return explanation;
+    const stored = this.#explanation[i];
+    if (typeof stored === 'object') return stored;
+    const explanation = typeof stored === 'number' ? this.#referenceName(stored) : stored;
     let statementEntries = 0;
     for (let k = this.#start[i]; k < this.#start[i + 1]; k++) if (this.#positions[k] < this.#statement.length) statementEntries++;
     return [
@@ -236,6 +246,10 @@ export class MatchList {
   #total(slot: number): bigint {
     return this.#hugeTotals.size === 0 ? this.#totals[slot] : (this.#hugeTotals.get(slot) ?? this.#totals[slot]);
   }
+}
+
+function NO_REFERENCE_NAMES(reference: number): string {
+  throw new Error(`a match names reference ${reference}, but its list was given no reference names`);
 }
 
 /** The first position in [from, end) whose entry is in a match, or `end`. */

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 import type { MatchingRules } from '../matching-rules';
 import { epochDay } from './epoch-day';
-import { MatchList, type SharedCriteria } from './match-list';
+import { MatchList, type MatchDraft, type SharedCriteria } from './match-list';
 import { sortedById } from './id-order';
 import { buildReferenceIndex, compileReferencePatterns, type ReferenceIndex } from './reference-keys';
 import { abs, toleranceFor, withinTolerance } from './tolerance';
@@ -195,7 +195,7 @@ export function createContext(input: MatchingInput): MatchingContext {
     rejectedL: rejected ? rejected.l : [],
     refs,
     duplicateOf: new Int32Array(0),
-    matchList: new MatchList(statement, ledger, currencies, criteria),
+    matchList: new MatchList(statement, ledger, currencies, criteria, refs.name),
     discrepancies: [],
     stats: { REFERENCE: emptyStats(), AMOUNT_DATE: emptyStats(), AGGREGATE: emptyStats(), aggregateBudgetExhausted: false },
     statusCache: new Map(),
@@ -319,7 +319,7 @@ export function addMatch(
   ledgerTotal: bigint,
   within: boolean,
   confidence: number,
-  explanation: Criterion[] | string,
+  explanation: MatchDraft['explanation'],
 ): number {
   const { statement, ledger, nS } = ctx;
   const first = members[from];

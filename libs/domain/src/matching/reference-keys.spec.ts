@@ -30,15 +30,39 @@ describe('ReferenceTable', () => {
         texts.forEach((text, i) => {
           const normalized = normalizeReference(text);
           if (normalized.length === 0) expect(ids[i]).toBe(-1);
-          else expect(table.names[ids[i]]).toBe(normalized);
+          else expect(table.name(ids[i])).toBe(normalized);
           texts.forEach((other, j) => {
             if (normalized.length > 0 && normalizeReference(other) === normalized) expect(ids[j]).toBe(ids[i]);
           });
         });
-        expect(new Set(table.names).size).toBe(table.names.length);
+        const names = Array.from({ length: table.size }, (_, id) => table.name(id));
+        expect(new Set(names).size).toBe(table.size);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('gives a reference one id whether it arrives as text or already normalised, in any order (pattern finds meet references)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(referenceText, fc.boolean()), { maxLength: 40 }), (arrivals) => {
+        const table = new ReferenceTable(4);
+        const idOf = new Map<string, number>();
+        for (const [text, normalisedFirst] of arrivals) {
+          const normalized = normalizeReference(text);
+          if (normalized.length === 0) continue;
+          const id = normalisedFirst ? table.internNormalized(normalized) : table.intern(text);
+          expect(table.name(id)).toBe(normalized);
+          if (idOf.has(normalized)) expect(id).toBe(idOf.get(normalized));
+          idOf.set(normalized, id);
+        }
+        expect(table.size).toBe(idOf.size);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('names a reference by its normal form: normalising a normal form changes nothing', () => {
+    fc.assert(fc.property(referenceText, (text) => normalizeReference(normalizeReference(text)) === normalizeReference(text)), { numRuns: 2000 });
   });
 
   it('keeps working when it grows past its initial size', () => {
@@ -88,7 +112,7 @@ describe('buildReferenceIndex', () => {
       useExternalIdAsReference: true,
       patterns: compileReferencePatterns(['PED-\\d+']),
     });
-    const refs = (start: Int32Array, list: Int32Array, i: number) => Array.from(list.subarray(start[i], start[i + 1]), (id) => index.names[id]);
+    const refs = (start: Int32Array, list: Int32Array, i: number) => Array.from(list.subarray(start[i], start[i + 1]), (id) => index.name(id));
     expect(refs(index.sStart, index.sRefs, 0)).toEqual(['ped1', 'tx9', 'ped2']);
     expect(refs(index.sStart, index.sRefs, 1)).toEqual([]);
     expect(refs(index.lStart, index.lRefs, 0)).toEqual(['nf7', 'ped1']);

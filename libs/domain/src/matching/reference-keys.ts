@@ -95,7 +95,8 @@ export class IntList {
  */
 export interface ReferenceIndex {
   count: number;
-  names: string[];
+  /** Reference r's normal form, made when asked: most are never shown. */
+  name: (r: number) => string;
   sStart: Int32Array;
   sRefs: Int32Array;
   lStart: Int32Array;
@@ -111,11 +112,14 @@ function isAlnumLower(c: number): boolean {
 
 /**
  * Interns normalised references as small integers: an open-addressing table keyed by an FNV-1a
- * hash of the normalised characters. ASCII references are hashed and compared while being
- * normalised, so a reference already seen (the other side of a pair) allocates no string.
+ * hash of the normalised characters. Each reference is kept as the first text seen of it (the
+ * entry's own string) and compared while being folded, so interning makes no string at all
+ * for ASCII references; the normal form is made only when a name is asked for (a million
+ * references: a million strings fewer held through the pass).
  */
 export class ReferenceTable {
-  names: string[] = [];
+  /** Per id, a text whose normal form is the reference: an ASCII spelling of it, or that normal form itself. */
+  readonly keys: string[] = [];
   private hashes: number[] = [];
   private slots: Int32Array;
   private mask: number;
@@ -128,7 +132,12 @@ export class ReferenceTable {
   }
 
   get size(): number {
-    return this.names.length;
+    return this.keys.length;
+  }
+
+  /** Reference `id`'s normal form. */
+  name(id: number): string {
+    return fastNormalizeReference(this.keys[id]);
   }
 
   /** The id of an already normalised, non-empty reference (inserting it when new). */
@@ -139,7 +148,9 @@ export class ReferenceTable {
     for (let p = h & this.mask; ; p = (p + 1) & this.mask) {
       const id = slots[p];
       if (id === -1) return this.insert(p, h, normalized);
-      if (this.hashes[id] === h && this.names[id] === normalized) return id;
+      if (this.hashes[id] !== h) continue;
+      const key = this.keys[id];
+      if (key === normalized || sameFolded(key, normalized)) return id;
     }
   }
 
@@ -148,7 +159,6 @@ export class ReferenceTable {
     const length = raw.length;
     let h = FNV_OFFSET;
     let size = 0;
-    let plain = true;
     for (let i = 0; i < length; i++) {
       let c = raw.charCodeAt(i);
       if (c > 127) {
@@ -156,7 +166,6 @@ export class ReferenceTable {
         return normalized.length === 0 ? -1 : this.internNormalized(normalized);
       }
       if (!isAlnumLower(c)) {
-        plain = false;
         if (c >= 65 && c <= 90) c += 32;
         else continue;
       }
@@ -167,37 +176,19 @@ export class ReferenceTable {
     const slots = this.slots;
     for (let p = h & this.mask; ; p = (p + 1) & this.mask) {
       const id = slots[p];
-      if (id === -1) return this.insert(p, h, plain ? raw : fastNormalizeReference(raw));
+      if (id === -1) return this.insert(p, h, raw);
       if (this.hashes[id] !== h) continue;
-      const name = this.names[id];
-      if (name.length !== size) continue;
-      if (plain) {
-        if (name === raw) return id;
-        continue;
-      }
-      let j = 0;
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        let c = raw.charCodeAt(i);
-        if (!isAlnumLower(c)) {
-          if (c >= 65 && c <= 90) c += 32;
-          else continue;
-        }
-        if (name.charCodeAt(j++) !== c) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
+      const key = this.keys[id];
+      if (key === raw || sameFolded(raw, key)) return id;
     }
   }
 
-  private insert(slot: number, hash: number, name: string): number {
-    const id = this.names.length;
-    this.names.push(name);
+  private insert(slot: number, hash: number, key: string): number {
+    const id = this.keys.length;
+    this.keys.push(key);
     this.hashes.push(hash);
     this.slots[slot] = id;
-    if (this.names.length * 2 > this.slots.length) this.grow();
+    if (this.keys.length * 2 > this.slots.length) this.grow();
     return id;
   }
 
@@ -213,6 +204,36 @@ export class ReferenceTable {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/**
+ * Whether two texts have the same ASCII fold (letters lowercased, digits kept, other ASCII
+ * characters dropped). Any character beyond ASCII makes them differ: called with one text that
+ * is ASCII, whose normal form is that fold, and the other ASCII too or already a normal form.
+ */
+function sameFolded(a: string, b: string): boolean {
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = foldedCode(a.charCodeAt(i));
+    if (x === DROPPED) continue;
+    if (x === BEYOND_ASCII) return false;
+    let y = DROPPED;
+    while (y === DROPPED && j < b.length) y = foldedCode(b.charCodeAt(j++));
+    if (y !== x) return false;
+  }
+  while (j < b.length) if (foldedCode(b.charCodeAt(j++)) !== DROPPED) return false;
+  return true;
+}
+
+const DROPPED = -1;
+const BEYOND_ASCII = -2;
+
+/** A character's code in the ASCII fold: lowercased letters, digits; DROPPED for other ASCII. */
+function foldedCode(c: number): number {
+  if (c > 127) return BEYOND_ASCII;
+  if (isAlnumLower(c)) return c;
+  if (c >= 65 && c <= 90) return c + 32;
+  return DROPPED;
 }
 
 export interface ReferenceSources {
@@ -264,7 +285,10 @@ export function buildReferenceIndex(sources: ReferenceSources): ReferenceIndex {
     pushUnique(lList, from, table.intern(item.externalId));
   }
   lStart[ledger.length] = lList.length;
-  return { count: table.size, names: table.names, sStart, sRefs: sList.data, lStart, lRefs: lList.data };
+  const keys = table.keys;
+  // Holds only the keys: the table's slots are garbage once the index is built.
+  const name = (r: number): string => fastNormalizeReference(keys[r]);
+  return { count: table.size, name, sStart, sRefs: sList.data, lStart, lRefs: lList.data };
 }
 
 function pushUnique(list: IntList, from: number, id: number): void {

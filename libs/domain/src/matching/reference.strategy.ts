@@ -176,9 +176,12 @@ function refSlice(ctx: MatchingContext, g: number): { refs: Int32Array; from: nu
   return { refs: lRefs, from: lStart[l], to: lStart[l + 1] };
 }
 
-/** The references that link the statement side to the ledger side (at most 5 shown, sorted). */
-function sharedReferences(ctx: MatchingContext, usable: Uint8Array, members: ArrayLike<number>, from: number, split: number, to: number): string {
-  const { sStart, sRefs, lStart, lRefs, names } = ctx.refs;
+/**
+ * The references that link the statement side to the ledger side (at most 5 shown, sorted): a
+ * pair's one shared reference as its id (named when the match is read), else their names.
+ */
+function sharedReferences(ctx: MatchingContext, usable: Uint8Array, members: ArrayLike<number>, from: number, split: number, to: number): string | number {
+  const { sStart, sRefs, lStart, lRefs, name } = ctx.refs;
   if (split - from === 1 && to - split === 1) {
     const s = members[from];
     const l = members[split] - ctx.nS;
@@ -194,7 +197,7 @@ function sharedReferences(ctx: MatchingContext, usable: Uint8Array, members: Arr
         }
       }
     }
-    if (found >= 0 && !several) return names[found];
+    if (found >= 0 && !several) return found;
   }
   const ledgerSide = new Set<number>();
   for (let i = split; i < to; i++) {
@@ -213,9 +216,13 @@ function sharedReferences(ctx: MatchingContext, usable: Uint8Array, members: Arr
     }
   }
   if (shared.size === 0) shared = all;
-  const list = Array.from(shared, (r) => names[r]).sort();
+  const list = Array.from(shared, name).sort();
   if (list.length <= SHOWN_REFERENCES) return list.join(',');
   return `${list.slice(0, SHOWN_REFERENCES).join(',')},… (+${list.length - SHOWN_REFERENCES})`;
+}
+
+function referencesText(ctx: MatchingContext, references: string | number): string {
+  return typeof references === 'number' ? ctx.refs.name(references) : references;
 }
 
 /**
@@ -312,6 +319,6 @@ function currencyMismatch(ctx: MatchingContext, usable: Uint8Array, strays: numb
     statementIds,
     ledgerIds,
     matchIndex: null,
-    detail: `entries that share references (${sharedReferences(ctx, usable, strays, 0, split, strays.length)}) differ in currency: ${sides} (minor units); matching never mixes currencies`,
+    detail: `entries that share references (${referencesText(ctx, sharedReferences(ctx, usable, strays, 0, split, strays.length))}) differ in currency: ${sides} (minor units); matching never mixes currencies`,
   });
 }
