@@ -282,7 +282,8 @@ export function buildReferenceIndex(sources: ReferenceSources): ReferenceIndex {
     const item = ledger[i];
     const references = item.references;
     for (let r = 0; r < references.length; r++) pushUnique(lList, from, table.intern(references[r]));
-    pushUnique(lList, from, table.intern(item.externalId));
+    // Most orders list their own id among their references: no second lookup for it.
+    if (!references.includes(item.externalId)) pushUnique(lList, from, table.intern(item.externalId));
   }
   lStart[ledger.length] = lList.length;
   const keys = table.keys;
