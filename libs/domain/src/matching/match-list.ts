@@ -64,7 +64,7 @@ export class MatchList {
     ledger: readonly LedgerItem[],
     currencies: readonly string[],
     criteria: SharedCriteria,
-    referenceName: (reference: number) => string = NO_REFERENCE_NAMES,
+    referenceName: (reference: number) => string = unnamedReference,
   ) {
     this.#referenceName = referenceName;
     this.#statement = statement;
@@ -248,7 +248,7 @@ export class MatchList {
   }
 }
 
-function NO_REFERENCE_NAMES(reference: number): string {
+function unnamedReference(reference: number): string {
   throw new Error(`a match names reference ${reference}, but its list was given no reference names`);
 }
 
