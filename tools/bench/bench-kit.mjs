@@ -2,6 +2,7 @@
 // apps as child processes, statistics and the results file. Loopback only.
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -47,6 +48,12 @@ export async function scratchDatabase(label) {
 }
 
 /** Node flags from an environment variable such as BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+/** Deletes a benchmark's Redis keys (under its own prefix) once it is done, as the tests' teardown does. */
+export async function deleteRedisKeys(prefix) {
+  const { deleteRedisKeys: deleteKeys } = createRequire(import.meta.url)(join(ROOT, 'libs/testing/dist/redis-keys.js'));
+  await deleteKeys(prefix);
+}
+
 export function nodeArgsOf(variable) {
   return (process.env[variable] ?? '').split(' ').filter(Boolean);
 }

@@ -12,10 +12,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { ADMIN_TOKEN, args, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
+import { ADMIN_TOKEN, args, deleteRedisKeys, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
 
 const options = args({ lines: 1_000_000, runs: 3 });
 const PORT = 3910;
+const PREFIX = `bench_import_${Date.now().toString(36)}`;
 const BASE = `http://127.0.0.1:${PORT}`;
 
 /** The i-th generated entry: deterministic, with a reference and an id, spread over January. */
@@ -131,7 +132,7 @@ async function main() {
   const csvBytes = await writeFile(csvPath, csvChunks(options.lines));
   const camtBytes = await writeFile(camtPath, camtChunks(options.lines));
   const database = await scratchDatabase('import');
-  const env = { DATABASE_URL: database.url, PORT: String(PORT), ADMIN_TOKEN, LOG_LEVEL: 'warn', API_RATE_LIMIT_PER_SECOND: '100000', API_IMPORT_MAX_BYTES: String(4 * 1024 ** 3), REDIS_PREFIX: `bench_${Date.now().toString(36)}` };
+  const env = { DATABASE_URL: database.url, PORT: String(PORT), ADMIN_TOKEN, LOG_LEVEL: 'warn', API_RATE_LIMIT_PER_SECOND: '100000', API_IMPORT_MAX_BYTES: String(4 * 1024 ** 3), REDIS_PREFIX: PREFIX };
   const api = await startApp('ingest-api', env, PORT);
   try {
     const { tenant, apiKey } = await post('/v1/admin/tenants', { name: 'bench' }, ADMIN_TOKEN);
@@ -165,6 +166,7 @@ async function main() {
   } finally {
     await stopApp(api);
     await database.drop();
+    await deleteRedisKeys(PREFIX);
     unlinkSync(csvPath);
     unlinkSync(camtPath);
   }

@@ -8,10 +8,11 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { ADMIN_TOKEN, args, percentile, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
+import { ADMIN_TOKEN, args, deleteRedisKeys, percentile, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
 
 const options = args({ entries: 200_000, batch: 1000, clients: 8, runs: 3 });
 const PORT = 3900;
+const PREFIX = `bench_ingest_${Date.now().toString(36)}`;
 const BASE = `http://127.0.0.1:${PORT}`;
 
 function entries(run, from, count) {
@@ -75,7 +76,7 @@ async function floorRun(url, run, tenantId, accountId) {
 
 async function main() {
   const database = await scratchDatabase('ingest');
-  const api = await startApp('ingest-api', { DATABASE_URL: database.url, PORT: String(PORT), ADMIN_TOKEN, LOG_LEVEL: 'warn', API_RATE_LIMIT_PER_SECOND: '100000', REDIS_PREFIX: `bench_${Date.now().toString(36)}` }, PORT);
+  const api = await startApp('ingest-api', { DATABASE_URL: database.url, PORT: String(PORT), ADMIN_TOKEN, LOG_LEVEL: 'warn', API_RATE_LIMIT_PER_SECOND: '100000', REDIS_PREFIX: PREFIX }, PORT);
   try {
     const { tenant, apiKey } = await post('/v1/admin/tenants', { name: 'bench' }, ADMIN_TOKEN);
     const account = await post('/v1/accounts', { name: 'bench', kind: 'MARKETPLACE', currency: 'BRL' }, apiKey.secret);
@@ -104,6 +105,7 @@ async function main() {
   } finally {
     await stopApp(api);
     await database.drop();
+    await deleteRedisKeys(PREFIX);
   }
 }
 

@@ -19,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { args, nodeArgsOf, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
+import { args, deleteRedisKeys, nodeArgsOf, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const { Queue } = require('bullmq');
@@ -309,6 +309,7 @@ async function main() {
     for (const matcher of matchers) await stopMatcher(matcher);
     await client.end();
     await database.drop();
+    for (const prefix of [PREFIX, `${PREFIX}_baseline`]) await deleteRedisKeys(prefix);
   }
 }
 

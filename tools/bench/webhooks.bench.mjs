@@ -12,11 +12,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { args, percentile, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
+import { args, deleteRedisKeys, percentile, record, scratchDatabase, startApp, stopApp, summarize, table } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const { Queue } = require('bullmq');
-const IORedis = require('ioredis');
 const { Agent, request } = require('undici');
 const { Webhook } = require('standardwebhooks');
 
@@ -150,17 +149,6 @@ async function floor(receiver, secret) {
   return { perSecond: bodies.length / (latencies.at(-1) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-async function deleteRedisKeys() {
-  const redis = new IORedis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
 async function main() {
   const database = await scratchDatabase('webhooks');
   const client = new pg.Client({ connectionString: database.url });
@@ -240,7 +228,7 @@ async function main() {
     await receiver.close();
     await client.end();
     await database.drop();
-    await deleteRedisKeys();
+    await deleteRedisKeys(PREFIX);
   }
 }
 
