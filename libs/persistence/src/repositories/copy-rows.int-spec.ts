@@ -76,10 +76,18 @@ describe('copyRows / copyOut (against Postgres)', () => {
 
   it('compares a field with a text without decoding it: equal only for the same ASCII text, never for NULL or an escaped field', async () => {
     const compared: boolean[] = [];
-    await copyOutRows(database, `SELECT 'PED-1'::text, NULL::text, E'a\\tb', 'ação'`, (row) =>
-      compared.push(row.equals(0, 'PED-1'), row.equals(0, 'PED-2'), row.equals(0, 'PED-10'), row.equals(1, '\\N'), row.equals(2, 'a\\tb'), row.equals(3, 'ação')),
+    await copyOutRows(database, `SELECT 'PED-1'::text, NULL::text, E'a\\tb', 'ação', 'é'`, (row) =>
+      compared.push(
+        row.equals(0, 'PED-1'),
+        row.equals(0, 'PED-2'),
+        row.equals(0, 'PED-10'),
+        row.equals(1, '\\N'),
+        row.equals(2, 'a\\tb'),
+        row.equals(3, 'ação'),
+        row.equals(4, 'Ã©'), // the UTF-8 bytes of é read one character each
+      ),
     );
-    expect(compared).toEqual([true, false, false, false, false, false]);
+    expect(compared).toEqual([true, false, false, false, false, false, false]);
   });
 
   it('writes rows in the binary format that read back exactly: uuids, text, small and big integers, booleans, json, jsonb and nulls', async () => {

@@ -189,7 +189,10 @@ export class CopyRow {
   equals(i: number, value: string): boolean {
     const start = this.starts[i];
     if (this.ends[i] - start !== value.length || this.isNull(i)) return false;
-    for (let k = 0; k < value.length; k++) if (value.charCodeAt(k) !== this.buffer[start + k] || this.buffer[start + k] === BACKSLASH) return false;
+    for (let k = 0; k < value.length; k++) {
+      const byte = this.buffer[start + k];
+      if (value.charCodeAt(k) !== byte || byte === BACKSLASH || byte > 127) return false;
+    }
     return true;
   }
 
