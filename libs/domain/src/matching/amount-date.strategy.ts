@@ -298,7 +298,43 @@ function lowerBoundDay(index: LedgerIndex, from: number, to: number, day: number
 }
 
 function assign(ctx: MatchingContext, pairs: Pairs): void {
+  const { nS, nL } = ctx;
+  const P = pairs.s.length;
+  // One take for the phase (see ScratchArrays).
+  const arrays = ctx.scratch.take({
+    rank: ['i32', P],
+    sFrom: ['i32', nS],
+    sTo: ['i32', nS],
+    sCursor: ['i32', nS],
+    lFrom: ['i32', nL + 1],
+    fill: ['i32', nL],
+    lCursor: ['i32', nL],
+    lPairs: ['i32', P],
+    queued: ['u8', nS],
+  });
+  try {
+    assignFrom(ctx, pairs, arrays);
+  } finally {
+    ctx.scratch.release();
+  }
+}
+
+interface AssignArrays {
+  rank: Int32Array;
+  sFrom: Int32Array;
+  sTo: Int32Array;
+  sCursor: Int32Array;
+  lFrom: Int32Array;
+  fill: Int32Array;
+  lCursor: Int32Array;
+  lPairs: Int32Array;
+  queued: Uint8Array;
+}
+
+/** assign on its arrays: pairs ranked, mutual unique bests to a fixed point, then the tie-breaks. */
+function assignFrom(ctx: MatchingContext, pairs: Pairs, arrays: AssignArrays): void {
   const { nS, nL, sState, lState } = ctx;
+  const { rank, sFrom, sTo, sCursor, lFrom, fill, lCursor, lPairs, queued } = arrays;
   const P = pairs.s.length;
   const pS = pairs.s;
   const pL = pairs.l;
@@ -308,7 +344,6 @@ function assign(ctx: MatchingContext, pairs: Pairs): void {
   const ranked = new Array<number>(P);
   for (let k = 0; k < P; k++) ranked[k] = k;
   ranked.sort((a, b) => compareBig(pDiff[a], pDiff[b]) || pDist[a] - pDist[b] || pSim[b] - pSim[a] || pS[a] - pS[b] || pL[a] - pL[b]);
-  const rank = new Int32Array(P);
   for (let k = 1; k < P; k++) {
     const a = ranked[k - 1];
     const b = ranked[k];
@@ -316,22 +351,19 @@ function assign(ctx: MatchingContext, pairs: Pairs): void {
   }
 
   // Statement side: a statement entry's pairs are contiguous and already in rank order.
-  const sFrom = new Int32Array(nS).fill(-1);
-  const sTo = new Int32Array(nS);
+  sFrom.fill(-1);
   for (let k = P - 1; k >= 0; k--) sFrom[pS[k]] = k;
   for (let k = 0; k < P; k++) sTo[pS[k]] = k + 1;
   // Ledger side: counting sort of the ranked pairs by ledger entry.
-  const lFrom = new Int32Array(nL + 1);
   for (let k = 0; k < P; k++) lFrom[pL[k] + 1]++;
   for (let l = 0; l < nL; l++) lFrom[l + 1] += lFrom[l];
-  const lPairs = new Int32Array(P);
-  const fill = lFrom.slice(0, nL);
+  fill.set(lFrom.subarray(0, nL));
   for (let k = 0; k < P; k++) {
     const p = ranked[k];
     lPairs[fill[pL[p]]++] = p;
   }
-  const sCursor = sFrom.slice();
-  const lCursor = lFrom.slice(0, nL);
+  sCursor.set(sFrom);
+  lCursor.set(lFrom.subarray(0, nL));
 
   /** The best pair of s with a free ledger entry, or -1. */
   const bestOfS = (s: number): number => {
@@ -372,7 +404,6 @@ function assign(ctx: MatchingContext, pairs: Pairs): void {
 
   // Mutual unique best, to a fixed point (a work queue of statement entries whose best may have changed).
   const queue: number[] = [];
-  const queued = new Uint8Array(nS);
   for (let s = 0; s < nS; s++) {
     if (sFrom[s] >= 0) {
       queue.push(s);

@@ -1,4 +1,3 @@
-import { typedArrays } from './typed-arrays';
 import { DUPLICATE, FREE, LOCKED, type MatchingContext } from './matching-context';
 
 /** Buckets up to this size are compared pairwise; larger ones are keyed by a full text key. */
@@ -101,12 +100,21 @@ function resolveBucket(ctx: MatchingContext, bucket: readonly number[]): void {
  * are bucketed by it; entries without references by currency, amount and date.
  */
 export function detectDuplicates(ctx: MatchingContext): void {
-  const { nS, refs, sState, statement } = ctx;
-  const duplicateOf = new Int32Array(nS).fill(-1);
-  ctx.duplicateOf = duplicateOf;
+  const { nS, refs } = ctx;
+  ctx.duplicateOf = new Int32Array(nS).fill(-1);
   if (nS < 2) return;
+  const { head, tail, size, next } = ctx.scratch.take({ head: ['i32', refs.count], tail: ['i32', refs.count], size: ['i32', refs.count], next: ['i32', nS] });
+  try {
+    flagRepeats(ctx, head, tail, size, next);
+  } finally {
+    ctx.scratch.release();
+  }
+}
+
+/** detectDuplicates over its bucket lists (head, tail and size per reference id, next per statement entry). */
+function flagRepeats(ctx: MatchingContext, head: Int32Array, tail: Int32Array, size: Int32Array, next: Int32Array): void {
+  const { nS, refs, sState, statement } = ctx;
   const { sStart, sRefs } = refs;
-  const { head, tail, size, next } = typedArrays({ head: ['i32', refs.count], tail: ['i32', refs.count], size: ['i32', refs.count], next: ['i32', nS] });
   head.fill(-1);
   next.fill(-1);
   let crowded = false;

@@ -4,6 +4,7 @@ import { epochDay } from './epoch-day';
 import { MatchList, type MatchDraft, type SharedCriteria } from './match-list';
 import { sortedById } from './id-order';
 import { buildReferenceIndex, compileReferencePatterns, type ReferenceIndex } from './reference-keys';
+import { ScratchArrays } from './typed-arrays';
 import { abs, toleranceFor, withinTolerance } from './tolerance';
 import type {
   Criterion,
@@ -64,6 +65,8 @@ export interface MatchingContext {
   duplicateOf: Int32Array;
   /** The proposed matches, column-wise. */
   matchList: MatchList;
+  /** Where the phases take their temporary arrays (each releases them before it returns). */
+  scratch: ScratchArrays;
   /** Discrepancies raised by the strategies (inside matches, currency mismatches), in order. */
   discrepancies: ProposedDiscrepancy[];
   stats: MatchingResult['stats'];
@@ -196,10 +199,20 @@ export function createContext(input: MatchingInput): MatchingContext {
     refs,
     duplicateOf: new Int32Array(0),
     matchList: new MatchList(statement, ledger, currencies, criteria, refs.name),
+    scratch: new ScratchArrays(referenceStrategyScratchBytes(nS, nL, refs.count)),
     discrepancies: [],
     stats: { REFERENCE: emptyStats(), AMOUNT_DATE: emptyStats(), AGGREGATE: emptyStats(), aggregateBudgetExhausted: false },
     statusCache: new Map(),
   };
+}
+
+/**
+ * About what the reference strategy, the largest of the phases, takes from the scratch arrays
+ * (see runReferenceStrategy): allocated once, before the phases, it serves them all. Only an
+ * estimate: a phase that needs more gets a larger buffer.
+ */
+function referenceStrategyScratchBytes(nS: number, nL: number, references: number): number {
+  return 9 * references + 20 * (nS + nL) + 12 * nS + 64;
 }
 
 export function isRejected(ctx: MatchingContext, s: number, l: number): boolean {

@@ -251,7 +251,8 @@ export interface ReferenceSources {
  */
 export function buildReferenceIndex(sources: ReferenceSources): ReferenceIndex {
   const { statement, ledger } = sources;
-  const table = new ReferenceTable(statement.length + ledger.length);
+  // Sized for a reference per entry of the larger side (most are on both sides): it grows past that.
+  const table = new ReferenceTable(Math.max(statement.length, ledger.length));
   const sStart = new Int32Array(statement.length + 1);
   const sList = new IntList(statement.length + 16);
   const patterns = sources.patterns;

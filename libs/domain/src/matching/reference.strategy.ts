@@ -1,4 +1,3 @@
-import { typedArrays } from './typed-arrays';
 import {
   addMatch,
   CURRENCY_MISMATCHED,
@@ -52,12 +51,13 @@ function union(parent: Int32Array, a: number, b: number): void {
  * entry either), and the rest is regrouped by its remaining shared references.
  */
 export function runReferenceStrategy(ctx: MatchingContext): void {
-  const { nS, nL, sState, lState, refs } = ctx;
-  const { count, sStart, sRefs, lStart, lRefs } = refs;
+  const { nS, nL } = ctx;
+  const count = ctx.refs.count;
   if (count === 0 || nS === 0 || nL === 0) return;
   const n = nS + nL;
 
-  const { countS, countL, usable, parent, sideS, sideL, groupOf } = typedArrays({
+  // Everything at once (one take per phase, see ScratchArrays); groups are at most one per statement entry.
+  const arrays = ctx.scratch.take({
     countS: ['i32', count],
     countL: ['i32', count],
     usable: ['u8', count],
@@ -65,7 +65,38 @@ export function runReferenceStrategy(ctx: MatchingContext): void {
     sideS: ['i32', n],
     sideL: ['i32', n],
     groupOf: ['i32', n],
+    roots: ['i32', nS],
+    start: ['i32', nS + 1],
+    cursor: ['i32', nS],
+    members: ['i32', n],
   });
+  try {
+    proposeGroups(ctx, arrays);
+  } finally {
+    ctx.scratch.release();
+  }
+}
+
+interface GroupArrays {
+  countS: Int32Array;
+  countL: Int32Array;
+  usable: Uint8Array;
+  parent: Int32Array;
+  sideS: Int32Array;
+  sideL: Int32Array;
+  groupOf: Int32Array;
+  roots: Int32Array;
+  start: Int32Array;
+  cursor: Int32Array;
+  members: Int32Array;
+}
+
+/** runReferenceStrategy on its arrays: the groups by union-find, each proposed or split. */
+function proposeGroups(ctx: MatchingContext, arrays: GroupArrays): void {
+  const { nS, nL, sState, lState, refs } = ctx;
+  const { count, sStart, sRefs, lStart, lRefs } = refs;
+  const n = nS + nL;
+  const { countS, countL, usable, parent, sideS, sideL, groupOf, roots, start, cursor, members } = arrays;
   for (let s = 0; s < nS; s++) if (sState[s] === FREE) for (let k = sStart[s]; k < sStart[s + 1]; k++) countS[sRefs[k]]++;
   for (let l = 0; l < nL; l++) if (lState[l] === FREE) for (let k = lStart[l]; k < lStart[l + 1]; k++) countL[lRefs[k]]++;
   for (let r = 0; r < count; r++) {
@@ -99,22 +130,19 @@ export function runReferenceStrategy(ctx: MatchingContext): void {
   for (let s = 0; s < nS; s++) if (sState[s] === FREE) sideS[find(parent, s)]++;
   for (let l = 0; l < nL; l++) if (lState[l] === FREE) sideL[find(parent, nS + l)]++;
   groupOf.fill(-1);
-  const roots: number[] = [];
+  let groups = 0;
   for (let s = 0; s < nS; s++) {
     if (sState[s] !== FREE) continue;
     const r = find(parent, s);
     if (groupOf[r] !== -1) continue;
     if (sideL[r] > 0 && sideS[r] <= MAX_REFERENCE_GROUP_SIDE && sideL[r] <= MAX_REFERENCE_GROUP_SIDE) {
-      groupOf[r] = roots.length;
-      roots.push(r);
+      groupOf[r] = groups;
+      roots[groups++] = r;
     } else groupOf[r] = -2;
   }
-  const groups = roots.length;
   if (groups === 0) return;
-  const start = new Int32Array(groups + 1);
   for (let k = 0; k < groups; k++) start[k + 1] = start[k] + sideS[roots[k]] + sideL[roots[k]];
-  const cursor = start.slice(0, groups);
-  const members = new Int32Array(start[groups]);
+  cursor.set(start.subarray(0, groups));
   for (let g = 0; g < n; g++) {
     if ((g < nS ? sState[g] : lState[g - nS]) !== FREE) continue;
     const k = groupOf[find(parent, g)];

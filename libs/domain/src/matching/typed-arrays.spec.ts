@@ -1,4 +1,4 @@
-import { typedArrays } from './typed-arrays';
+import { ScratchArrays, typedArrays } from './typed-arrays';
 
 describe('typedArrays', () => {
   it('carves zeroed arrays of the asked kinds and lengths that never overlap', () => {
@@ -29,3 +29,31 @@ describe('typedArrays', () => {
     expect([...arrays.small]).toEqual([0, -1]);
   });
 });
+
+describe('ScratchArrays', () => {
+  it('hands out zeroed arrays from one buffer again after a release, never overlapping within a take', () => {
+    const scratch = new ScratchArrays(64);
+    const first = scratch.take({ a: ['i32', 4], b: ['u8', 3] });
+    first.a.fill(7);
+    first.b.fill(9);
+    expect([...first.a, ...first.b]).toEqual([7, 7, 7, 7, 9, 9, 9]);
+    scratch.release();
+    const second = scratch.take({ c: ['i32', 4], d: ['u8', 3] });
+    expect(second.c.buffer).toBe(first.a.buffer); // the same memory, handed out again
+    expect([...second.c, ...second.d]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('gives a take that does not fit a buffer of its own, leaving the arrays already taken as they are', () => {
+    const scratch = new ScratchArrays(16);
+    const small = scratch.take({ a: ['i32', 4] });
+    small.a.fill(5);
+    const large = scratch.take({ b: ['f64', 8] });
+    expect(large.b.buffer).not.toBe(small.a.buffer);
+    large.b.fill(1.5);
+    expect([...small.a]).toEqual([5, 5, 5, 5]);
+    expect([...large.b]).toEqual(new Array(8).fill(1.5));
+    scratch.release();
+    expect(scratch.take({ c: ['f64', 8] }).c.buffer).toBe(large.b.buffer); // the larger buffer serves from then on
+  });
+});
+
