@@ -300,23 +300,20 @@ function lowerBoundDay(index: LedgerIndex, from: number, to: number, day: number
 function assign(ctx: MatchingContext, pairs: Pairs): void {
   const { nS, nL } = ctx;
   const P = pairs.s.length;
-  // One take for the phase (see ScratchArrays).
-  const arrays = ctx.scratch.take({
-    rank: ['i32', P],
-    sFrom: ['i32', nS],
-    sTo: ['i32', nS],
-    sCursor: ['i32', nS],
-    lFrom: ['i32', nL + 1],
-    fill: ['i32', nL],
-    lCursor: ['i32', nL],
-    lPairs: ['i32', P],
-    queued: ['u8', nS],
-  });
-  try {
-    assignFrom(ctx, pairs, arrays);
-  } finally {
-    ctx.scratch.release();
-  }
+  ctx.scratch.use(
+    {
+      rank: ['i32', P],
+      sFrom: ['i32', nS],
+      sTo: ['i32', nS],
+      sCursor: ['i32', nS],
+      lFrom: ['i32', nL + 1],
+      fill: ['i32', nL],
+      lCursor: ['i32', nL],
+      lPairs: ['i32', P],
+      queued: ['u8', nS],
+    },
+    (arrays) => assignFrom(ctx, pairs, arrays),
+  );
 }
 
 interface AssignArrays {

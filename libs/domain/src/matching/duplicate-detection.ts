@@ -103,12 +103,9 @@ export function detectDuplicates(ctx: MatchingContext): void {
   const { nS, refs } = ctx;
   ctx.duplicateOf = new Int32Array(nS).fill(-1);
   if (nS < 2) return;
-  const { head, tail, size, next } = ctx.scratch.take({ head: ['i32', refs.count], tail: ['i32', refs.count], size: ['i32', refs.count], next: ['i32', nS] });
-  try {
-    flagRepeats(ctx, head, tail, size, next);
-  } finally {
-    ctx.scratch.release();
-  }
+  ctx.scratch.use({ head: ['i32', refs.count], tail: ['i32', refs.count], size: ['i32', refs.count], next: ['i32', nS] }, ({ head, tail, size, next }) =>
+    flagRepeats(ctx, head, tail, size, next),
+  );
 }
 
 /** detectDuplicates over its bucket lists (head, tail and size per reference id, next per statement entry). */

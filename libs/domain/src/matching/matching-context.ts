@@ -65,7 +65,7 @@ export interface MatchingContext {
   duplicateOf: Int32Array;
   /** The proposed matches, column-wise. */
   matchList: MatchList;
-  /** Where the phases take their temporary arrays (each releases them before it returns). */
+  /** Where the phases take their temporary arrays, one phase at a time. */
   scratch: ScratchArrays;
   /** Discrepancies raised by the strategies (inside matches, currency mismatches), in order. */
   discrepancies: ProposedDiscrepancy[];

@@ -56,25 +56,23 @@ export function runReferenceStrategy(ctx: MatchingContext): void {
   if (count === 0 || nS === 0 || nL === 0) return;
   const n = nS + nL;
 
-  // Everything at once (one take per phase, see ScratchArrays); groups are at most one per statement entry.
-  const arrays = ctx.scratch.take({
-    countS: ['i32', count],
-    countL: ['i32', count],
-    usable: ['u8', count],
-    parent: ['i32', n],
-    sideS: ['i32', n],
-    sideL: ['i32', n],
-    groupOf: ['i32', n],
-    roots: ['i32', nS],
-    start: ['i32', nS + 1],
-    cursor: ['i32', nS],
-    members: ['i32', n],
-  });
-  try {
-    proposeGroups(ctx, arrays);
-  } finally {
-    ctx.scratch.release();
-  }
+  // Groups are at most one per statement entry.
+  ctx.scratch.use(
+    {
+      countS: ['i32', count],
+      countL: ['i32', count],
+      usable: ['u8', count],
+      parent: ['i32', n],
+      sideS: ['i32', n],
+      sideL: ['i32', n],
+      groupOf: ['i32', n],
+      roots: ['i32', nS],
+      start: ['i32', nS + 1],
+      cursor: ['i32', nS],
+      members: ['i32', n],
+    },
+    (arrays) => proposeGroups(ctx, arrays),
+  );
 }
 
 interface GroupArrays {

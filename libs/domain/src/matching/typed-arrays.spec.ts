@@ -31,29 +31,36 @@ describe('typedArrays', () => {
 });
 
 describe('ScratchArrays', () => {
-  it('hands out zeroed arrays from one buffer again after a release, never overlapping within a take', () => {
+  it('hands the same memory to the next phase, zeroed, and never overlaps arrays within a phase', () => {
     const scratch = new ScratchArrays(64);
-    const first = scratch.take({ a: ['i32', 4], b: ['u8', 3] });
-    first.a.fill(7);
-    first.b.fill(9);
-    expect([...first.a, ...first.b]).toEqual([7, 7, 7, 7, 9, 9, 9]);
-    scratch.release();
-    const second = scratch.take({ c: ['i32', 4], d: ['u8', 3] });
-    expect(second.c.buffer).toBe(first.a.buffer); // the same memory, handed out again
-    expect([...second.c, ...second.d]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    const first = scratch.use({ a: ['i32', 4], b: ['u8', 3] }, ({ a, b }) => {
+      a.fill(7);
+      b.fill(9);
+      expect([...a, ...b]).toEqual([7, 7, 7, 7, 9, 9, 9]);
+      return a;
+    });
+    scratch.use({ c: ['i32', 4], d: ['u8', 3] }, ({ c, d }) => {
+      expect(c.buffer).toBe(first.buffer); // the same memory, handed out again
+      expect([...c, ...d]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    });
   });
 
-  it('gives a take that does not fit a buffer of its own, leaving the arrays already taken as they are', () => {
+  it('grows for a phase larger than its buffer, and keeps the larger buffer for the next', () => {
     const scratch = new ScratchArrays(16);
-    const small = scratch.take({ a: ['i32', 4] });
-    small.a.fill(5);
-    const large = scratch.take({ b: ['f64', 8] });
-    expect(large.b.buffer).not.toBe(small.a.buffer);
-    large.b.fill(1.5);
-    expect([...small.a]).toEqual([5, 5, 5, 5]);
-    expect([...large.b]).toEqual(new Array(8).fill(1.5));
-    scratch.release();
-    expect(scratch.take({ c: ['f64', 8] }).c.buffer).toBe(large.b.buffer); // the larger buffer serves from then on
+    const small = scratch.use({ a: ['i32', 4] }, ({ a }) => a);
+    const large = scratch.use({ b: ['f64', 8] }, ({ b }) => {
+      b.fill(1.5);
+      expect([...b]).toEqual(new Array(8).fill(1.5));
+      return b;
+    });
+    expect(large.buffer).not.toBe(small.buffer);
+    expect(scratch.use({ c: ['i32', 2] }, ({ c }) => c.buffer)).toBe(large.buffer);
+  });
+
+  it('refuses a phase inside another (its arrays would be handed out twice), and is usable again after a phase throws', () => {
+    const scratch = new ScratchArrays(64);
+    expect(() => scratch.use({ a: ['i32', 2] }, () => scratch.use({ b: ['i32', 2] }, () => 0))).toThrow('already in use');
+    expect(() => scratch.use({ a: ['i32', 2] }, () => { throw new Error('phase failed'); })).toThrow('phase failed');
+    expect(scratch.use({ a: ['i32', 2] }, ({ a }) => [...a])).toEqual([0, 0]);
   });
 });
-

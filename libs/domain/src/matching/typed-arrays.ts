@@ -20,39 +20,40 @@ export function typedArrays<L extends Layout>(layout: L): ArraysOf<L> {
 }
 
 /**
- * Typed arrays for a run's temporaries, taken from one buffer that each phase gives back for the
- * next. V8 starts a full collection of the whole heap for every 64 MB of new memory allocated
- * outside it: phase by phase, the engine's arrays started six of them at 5M entries a side
- * (docs/benchmarks.md); phases that take their temporaries from here add nothing once the
- * buffer is as large as the largest phase needs. Each phase takes once (a second take that does
- * not fit gets a new buffer, leaving the first to the arrays taken from it) and releases before
- * it returns; nothing taken may outlive the phase.
+ * Typed arrays for a run's temporaries, from one buffer that each phase uses in turn. V8 starts a
+ * full collection of the whole heap for every 64 MB of new memory allocated outside it: phase by
+ * phase, the engine's arrays started six of them at 5M entries a side (docs/benchmarks.md);
+ * phases that take their temporaries from here add nothing once the buffer is as large as the
+ * largest phase needs.
  */
 export class ScratchArrays {
   #buffer: ArrayBuffer;
-  #used = 0;
+  #inUse = false;
 
   constructor(initialBytes = 0) {
     this.#buffer = new ArrayBuffer(align8(initialBytes));
   }
 
-  /** Zeroed arrays laid out as `typedArrays` lays them, valid until the next `release`. */
-  take<L extends Layout>(layout: L): ArraysOf<L> {
+  /**
+   * Runs `work` with zeroed arrays laid out as `typedArrays` lays them; they are handed out again
+   * once it returns, so nothing of them may outlive it. One phase at a time: a nested call throws.
+   */
+  use<L extends Layout, T>(layout: L, work: (arrays: ArraysOf<L>) => T): T {
+    if (this.#inUse) throw new Error('scratch arrays are already in use: phases take them one at a time');
     const bytes = layoutBytes(layout);
-    if (bytes > MAX_SHARED_BYTES) return oneByOne(layout);
-    if (this.#used + bytes > this.#buffer.byteLength) {
-      this.#buffer = new ArrayBuffer(Math.max(bytes, this.#buffer.byteLength));
-      this.#used = 0;
+    let arrays: ArraysOf<L>;
+    if (bytes > MAX_SHARED_BYTES) arrays = oneByOne(layout);
+    else {
+      if (bytes > this.#buffer.byteLength) this.#buffer = new ArrayBuffer(bytes);
+      new Uint8Array(this.#buffer, 0, bytes).fill(0);
+      arrays = carve(this.#buffer, 0, layout);
     }
-    new Uint8Array(this.#buffer, this.#used, bytes).fill(0);
-    const arrays = carve(this.#buffer, this.#used, layout);
-    this.#used += bytes;
-    return arrays;
-  }
-
-  /** What was taken may be handed out again: its arrays must no longer be used. */
-  release(): void {
-    this.#used = 0;
+    this.#inUse = true;
+    try {
+      return work(arrays);
+    } finally {
+      this.#inUse = false;
+    }
   }
 }
 
