@@ -87,10 +87,10 @@ export class MatchingRunService {
       await this.matching.supersedeOwnProposals(tx, current.id);
       const keptResults = await storedResultCounts(tx, current.id);
       timings.lap('supersedeMs');
-      await this.matching.insertMatches(tx, scope, rows.matches, rows.links);
+      await this.matching.insertMatchList(tx, scope, result.matchList, rows.matchIds);
       timings.lap('writeMatchesMs');
       await this.matching.insertDiscrepancies(tx, scope, rows.discrepancies);
-      await this.matching.insertSettlements(tx, scope, rows.settlements);
+      await this.matching.insertMatchListSettlements(tx, scope, result.matchList, rows.matchIds);
       timings.lap('writeOthersMs');
       const statementSide = statementTotalsAfterPass(current.currency, { open: statement, closed: statementRead.closed, outsideMatches: result.outsideMatches.statement });
       const ledgerSide = await this.ledgerSideAtCommit(tx, current, ledgerVersionRead, { entries: ledger, outsideMatches: result.outsideMatches.ledger });

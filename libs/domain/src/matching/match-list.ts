@@ -1,3 +1,4 @@
+import { settlementsOf, type SettlementDraft } from '../settlement/settlement';
 import { typedArrays } from './typed-arrays';
 import type { Criterion, LedgerItem, MatchRule, MatchStatus, ProposedMatch, StatementItem } from './matching.types';
 
@@ -55,6 +56,10 @@ export class MatchList {
   #totals: BigInt64Array;
   readonly #hugeTotals = new Map<number, bigint>();
   #explanation: (Criterion[] | string | number)[] = [];
+  /** `settlements` looks the entries of match #settlementMatch up through these two, one per side. */
+  #settlementMatch = 0;
+  readonly #statementOfMatch = { get: (id: string) => this.#entryOf(this.#settlementMatch, 'statement', id) };
+  readonly #ledgerOfMatch = { get: (id: string) => this.#entryOf(this.#settlementMatch, 'ledger', id) };
   /** Match i's entries are #positions[#start[i] .. #start[i + 1]). */
   #start: Int32Array;
   #positions: Int32Array;
@@ -107,7 +112,12 @@ export class MatchList {
     this.#setTotal(2 * i + 1, draft.ledgerTotal);
     this.#explanation.push(draft.explanation);
     const at = this.#start[i];
-    for (let k = draft.from; k < draft.to; k++) this.#positions[at + k - draft.from] = draft.members[k];
+    const nS = this.#statement.length;
+    for (let k = draft.from; k < draft.to; k++) {
+      const g = draft.members[k];
+      if (g < nS !== k < draft.split) throw new Error(`match ${i}: member ${k} is not on its side (statement members first, then ledger members)`);
+      this.#positions[at + k - draft.from] = g;
+    }
     this.#start[i + 1] = at + draft.to - draft.from;
     return i;
   }
@@ -161,14 +171,31 @@ export class MatchList {
 
   /** Match i's entry ids, statement side then ledger side. */
   idsOf(i: number): { statementIds: string[]; ledgerIds: string[] } {
-    const nS = this.#statement.length;
-    const ids: { statementIds: string[]; ledgerIds: string[] } = { statementIds: [], ledgerIds: [] };
-    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) {
-      const g = this.#positions[k];
-      if (g < nS) ids.statementIds.push(this.#statement[g].id);
-      else ids.ledgerIds.push(this.#ledger[g - nS].id);
-    }
+    const statementEntries = this.statementEntryCount(i);
+    const count = this.entryCount(i);
+    const ids: { statementIds: string[]; ledgerIds: string[] } = { statementIds: new Array(statementEntries), ledgerIds: new Array(count - statementEntries) };
+    for (let k = 0; k < statementEntries; k++) ids.statementIds[k] = this.entryId(i, k);
+    for (let k = statementEntries; k < count; k++) ids.ledgerIds[k - statementEntries] = this.entryId(i, k);
     return ids;
+  }
+
+  /** How many entries match i holds: its statement entries (`statementEntryCount`), then its ledger entries. */
+  entryCount(i: number): number {
+    return this.#start[i + 1] - this.#start[i];
+  }
+
+  statementEntryCount(i: number): number {
+    const nS = this.#statement.length;
+    let count = 0;
+    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) if (this.#positions[k] < nS) count++;
+    return count;
+  }
+
+  /** The id of match i's k-th entry: statement entries come first (`add` stores a draft's statement members before its ledger members). */
+  entryId(i: number, k: number): string {
+    const g = this.#positions[this.#start[i] + k];
+    const nS = this.#statement.length;
+    return g < nS ? this.#statement[g].id : this.#ledger[g - nS].id;
   }
 
   /**
@@ -196,15 +223,38 @@ export class MatchList {
     }
   }
 
+  /** Match i's settlements, as `settlementsOf` makes them (an accepted match's: the caller checks its status). */
+  settlements(i: number): SettlementDraft[] {
+    this.#settlementMatch = i;
+    const { statementIds, ledgerIds } = this.idsOf(i);
+    const statementTotal = this.statementTotal(i);
+    const ledgerTotal = this.ledgerTotal(i);
+    return settlementsOf(
+      { currency: this.currency(i), statementTotal, ledgerTotal, difference: statementTotal - ledgerTotal, statementIds, ledgerIds },
+      this.#statementOfMatch,
+      this.#ledgerOfMatch,
+    );
+  }
+
+  /** Match i's entry of one side with this id, found among the match's own few. */
+  #entryOf<S extends 'statement' | 'ledger'>(i: number, side: S, id: string): (S extends 'statement' ? StatementItem : LedgerItem) | undefined {
+    const nS = this.#statement.length;
+    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) {
+      const g = this.#positions[k];
+      const entry = g < nS ? (side === 'statement' ? this.#statement[g] : undefined) : side === 'ledger' ? this.#ledger[g - nS] : undefined;
+      if (entry?.id === id) return entry as S extends 'statement' ? StatementItem : LedgerItem;
+    }
+    return undefined;
+  }
+
   /** Match i's criteria, made now for a reference match. */
   explanation(i: number): Criterion[] {
     const stored = this.#explanation[i];
     if (typeof stored === 'object') return stored;
     const explanation = typeof stored === 'number' ? this.#referenceName(stored) : stored;
-    let statementEntries = 0;
-    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) if (this.#positions[k] < this.#statement.length) statementEntries++;
+    const statementEntries = this.statementEntryCount(i);
     return [
-      { name: 'reference', passed: true, detail: { references: explanation, statementEntries, ledgerEntries: this.#start[i + 1] - this.#start[i] - statementEntries } },
+      { name: 'reference', passed: true, detail: { references: explanation, statementEntries, ledgerEntries: this.entryCount(i) - statementEntries } },
       this.#criteria.currency(this.currency(i)),
       this.#criteria.amount(this.ledgerTotal(i), this.difference(i), this.withinTolerance(i)),
     ];

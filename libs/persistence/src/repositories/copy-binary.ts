@@ -23,11 +23,27 @@ export type BinaryValue = CopyValue | Uint8Array | readonly string[];
  * type (a uuid string, a bigint for int8, JSON text for jsonb); a wrong one throws before it is sent.
  */
 export async function copyBinaryRows(tx: Tx, table: string, columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Promise<void> {
+  await copyBinary(tx, table, columns, function* (out) {
+    for (const row of rows) {
+      if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns`);
+      out.row();
+      for (const value of row) out.value(value);
+      yield;
+    }
+  });
+}
+
+/**
+ * The same, with each row written field by field into `out` by `writeRows`, which yields after
+ * each row (or a few): a caller holding its rows column-wise (a pass's million matches) makes no
+ * object or array per row. Each field is checked against its column's type as it is written.
+ */
+export async function copyBinary(tx: Tx, table: string, columns: readonly BinaryColumn[], writeRows: (out: BinaryRowWriter) => Iterable<unknown>): Promise<void> {
   const queryRunner = tx.queryRunner;
-  if (!queryRunner) throw new Error('copyBinaryRows needs a transaction');
+  if (!queryRunner) throw new Error('copyBinary needs a transaction');
   const client = (await queryRunner.connect()) as PoolClient;
   const sql = `COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN (FORMAT binary)`;
-  await pipeline(Readable.from(binaryChunks(columns, rows)), client.query(copyFrom(sql)));
+  await pipeline(Readable.from(binaryChunks(columns, writeRows)), client.query(copyFrom(sql)));
 }
 
 /** Where each byte's two hex digits start in xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. */
@@ -52,36 +68,37 @@ const SHORT_TEXT_FIELD_BYTES = 68;
 const BUFFER_BYTES = CHUNK_BYTES + 16 * 1024;
 
 /** The binary COPY stream: header, one tuple per row, trailer; in chunks of about 256 KB. */
-function* binaryChunks(columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Generator<Buffer> {
-  const writer = new BinaryWriter(columns.length);
-  writer.bytes(SIGNATURE);
-  writer.int32(0); // flags
-  writer.int32(0); // header extension length
-  for (const row of rows) {
-    if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns`);
-    writer.int16(columns.length);
-    for (let i = 0; i < columns.length; i++) writer.field(columns[i], i, row[i]);
-    if (writer.length >= CHUNK_BYTES) yield writer.take();
-  }
-  writer.int16(-1);
-  yield writer.take();
+function* binaryChunks(columns: readonly BinaryColumn[], writeRows: (out: BinaryRowWriter) => Iterable<unknown>): Generator<Buffer> {
+  const out = new BinaryRowWriter(columns);
+  for (const _ of writeRows(out)) if (out.length >= CHUNK_BYTES) yield out.take();
+  out.end();
+  yield out.take();
 }
 
 /**
  * `count` bytes from `from` at `start` to the start of `to`. Buffer#copy of a part makes a view
  * for every call; for a few bytes, row after row, a loop is cheaper.
  */
-function copySmall(from: Buffer, start: number, to: Buffer, count: number): void {
-  for (let k = 0; k < count; k++) to[k] = from[start + k];
+function copySmall(from: Uint8Array, start: number, to: Uint8Array, at: number, count: number): void {
+  for (let k = 0; k < count; k++) to[at + k] = from[start + k];
 }
 
 function isList(value: BinaryValue): value is readonly string[] {
   return Array.isArray(value);
 }
 
-class BinaryWriter {
+/**
+ * Writes COPY's binary format: `row()` starts a row, then one call per column in order (`value`
+ * for any value, or the typed calls); each is checked against its column's type and a row must
+ * be complete before the next starts. Only valid inside `copyBinary`'s `writeRows`.
+ */
+export class BinaryRowWriter {
   private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   length = 0;
+  /** The next column to write in the current row; columns.length when none is started. */
+  private column: number;
+  /** Elements still to write into the uuid[] started by `uuidArray`. */
+  private elementsLeft = 0;
   /** Per column, the last uuid text parsed and where its bytes were written: scope ids repeat on every row. */
   private readonly lastUuidText: (string | null)[];
   private readonly lastUuidBytes: Buffer[];
@@ -89,11 +106,28 @@ class BinaryWriter {
   private readonly lastText: (string | null)[];
   private readonly lastTextField: Buffer[];
 
-  constructor(columns: number) {
-    this.lastUuidText = new Array<string | null>(columns).fill(null);
-    this.lastUuidBytes = Array.from({ length: columns }, () => Buffer.alloc(16));
-    this.lastText = new Array<string | null>(columns).fill(null);
-    this.lastTextField = Array.from({ length: columns }, () => Buffer.alloc(0));
+  constructor(private readonly columns: readonly BinaryColumn[]) {
+    this.column = columns.length;
+    this.lastUuidText = new Array<string | null>(columns.length).fill(null);
+    this.lastUuidBytes = Array.from({ length: columns.length }, () => Buffer.alloc(16));
+    this.lastText = new Array<string | null>(columns.length).fill(null);
+    this.lastTextField = Array.from({ length: columns.length }, () => Buffer.alloc(0));
+    this.bytes(SIGNATURE);
+    this.int32(0); // flags
+    this.int32(0); // header extension length
+  }
+
+  /** Starts a row. */
+  row(): void {
+    this.checkRowComplete();
+    this.column = 0;
+    this.int16(this.columns.length);
+  }
+
+  /** Ends the stream (after the last row). */
+  end(): void {
+    this.checkRowComplete();
+    this.int16(-1);
   }
 
   /**
@@ -108,36 +142,117 @@ class BinaryWriter {
     return chunk;
   }
 
-  field(column: BinaryColumn, index: number, value: BinaryValue): void {
-    if (value === null) return this.int32(-1);
-    if (value instanceof Uint8Array) return this.uuidBytes(column, value);
-    if (column.type === 'uuid[]') return this.uuidArray(column.name, value);
-    if (isList(value)) throw new Error(`${column.name}: a list for a ${column.type} column`);
-    switch (column.type) {
+  /** The next field, whatever its column's type: a uuid as text or 16 bytes, a list for uuid[], null. */
+  value(value: BinaryValue): void {
+    if (value === null) return this.null();
+    if (value instanceof Uint8Array) return this.uuidBytes(value, 0, value.length);
+    const column = this.columns[this.column];
+    if (column?.type === 'uuid[]') return this.uuidList(value);
+    if (isList(value)) throw new Error(`${column?.name}: a list for a ${column?.type} column`);
+    switch (column?.type) {
       case 'uuid':
-        return this.uuid(column.name, index, value);
+        return this.uuid(String(value));
       case 'int8':
-        return this.int64(typeof value === 'bigint' ? value : BigInt(value as number));
+        return this.int8(typeof value === 'bigint' ? value : BigInt(value as number));
       case 'int2':
-        if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${column.name}: not a smallint: ${String(value)}`);
-        this.int32(2);
-        return this.int16(value);
+        return this.int2(value as number);
       case 'bool':
         if (typeof value !== 'boolean') throw new Error(`${column.name}: not a boolean: ${String(value)}`);
+        this.next('bool');
         this.int32(1);
         this.ensure(1);
         this.buffer[this.length++] = value ? 1 : 0;
         return;
       case 'jsonb':
-        return this.text(String(value), 1);
-      case 'text':
-      case 'json':
-        return this.repeatedText(index, String(value));
+        return this.jsonb(String(value));
+      default:
+        return this.text(String(value));
     }
   }
 
+  null(): void {
+    this.next(null);
+    this.int32(-1);
+  }
+
+  /** A uuid from its text: the same as the row before copied, canonical (36 characters) fast, else hyphens optional, either case. */
+  uuid(text: string): void {
+    const index = this.next('uuid');
+    this.int32(16);
+    this.ensure(16);
+    if (text === this.lastUuidText[index]) {
+      this.buffer.set(this.lastUuidBytes[index], this.length);
+      this.length += 16;
+      return;
+    }
+    this.parseUuid(text);
+    copySmall(this.buffer, this.length - 16, this.lastUuidBytes[index], 0, 16);
+    this.lastUuidText[index] = text;
+  }
+
+  /** A uuid as the 16 bytes of `bytes` at `offset` (`count` is checked to be 16). */
+  uuidBytes(bytes: Uint8Array, offset: number, count = 16): void {
+    const column = this.columns[this.column];
+    if (column?.type !== 'uuid' || count !== 16) throw new Error(`${column?.name}: ${count} bytes for a ${column?.type} column`);
+    this.next('uuid');
+    this.int32(16);
+    this.ensure(16);
+    copySmall(bytes, offset, this.buffer, this.length, 16);
+    this.length += 16;
+  }
+
+  /** A one-dimensional uuid[] of `count` elements, each written next by `uuidElement`. */
+  uuidArray(count: number): void {
+    this.next('uuid[]');
+    const dimensions = count === 0 ? 0 : 1;
+    this.int32(12 + dimensions * 8 + count * 20);
+    this.int32(dimensions);
+    this.int32(0);
+    this.int32(UUID_TYPE_OID);
+    if (dimensions === 0) return;
+    this.int32(count);
+    this.int32(1);
+    this.elementsLeft = count;
+  }
+
+  uuidElement(text: string): void {
+    if (this.elementsLeft === 0) throw new Error('a uuid element outside a uuid[]');
+    this.elementsLeft--;
+    this.int32(16);
+    this.ensure(16);
+    this.parseUuid(text);
+  }
+
+  /** Text as UTF-8 behind its length, copied from the column's last one when it is the same value; json's binary form too. */
+  text(value: string): void {
+    const index = this.next('text');
+    if (value === this.lastText[index]) return this.bytes(this.lastTextField[index]);
+    const start = this.length;
+    this.utf8(value, -1);
+    if (this.length - start > SHORT_TEXT_FIELD_BYTES) return;
+    this.lastText[index] = value;
+    const field = Buffer.allocUnsafe(this.length - start);
+    copySmall(this.buffer, start, field, 0, field.length);
+    this.lastTextField[index] = field;
+  }
+
+  /** jsonb's binary form: a version byte (1) and the JSON text. */
+  jsonb(value: string): void {
+    this.next('jsonb');
+    this.utf8(value, 1);
+  }
+
+  int2(value: number): void {
+    const column = this.columns[this.column];
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${column?.name}: not a smallint: ${String(value)}`);
+    this.next('int2');
+    this.int32(2);
+    this.int16(value);
+  }
+
   /** Amounts mostly fit 32 bits: written as two int32 words without the BigInt arithmetic of writeBigInt64BE. */
-  private int64(value: bigint): void {
+  int8(value: bigint): void {
+    this.next('int8');
     this.int32(8);
     this.ensure(8);
     if (value >= INT32_MIN && value <= INT32_MAX) {
@@ -148,26 +263,52 @@ class BinaryWriter {
     this.length += 8;
   }
 
-  int16(value: number): void {
+  /**
+   * Moves to the next column, checking that it takes `type` (text also serves json, whose binary
+   * form is its text; null any column); returns the column's index.
+   */
+  private next(type: BinaryColumnType | null): number {
+    const index = this.column;
+    const column = this.columns[index];
+    if (column === undefined) throw new Error(`a value outside a row, or beyond its ${index} columns`);
+    if (this.elementsLeft !== 0) throw new Error(`${this.columns[index - 1].name}: ${this.elementsLeft} uuid[] elements missing`);
+    if (type !== null && type !== column.type && !(type === 'text' && column.type === 'json')) throw new Error(`${column.name}: a ${type} value for a ${column.type} column`);
+    this.column++;
+    return index;
+  }
+
+  private checkRowComplete(): void {
+    if (this.elementsLeft !== 0) throw new Error(`${this.columns[this.column - 1].name}: ${this.elementsLeft} uuid[] elements missing`);
+    if (this.column !== this.columns.length) throw new Error(`a row of ${this.column} values for ${this.columns.length} columns`);
+  }
+
+  private uuidList(value: BinaryValue): void {
+    const column = this.columns[this.column];
+    if (!isList(value)) throw new Error(`${column.name}: not a list of uuids: ${String(value)}`);
+    this.uuidArray(value.length);
+    for (const id of value) this.uuidElement(String(id));
+  }
+
+  private int16(value: number): void {
     this.ensure(2);
     this.buffer.writeInt16BE(value, this.length);
     this.length += 2;
   }
 
-  int32(value: number): void {
+  private int32(value: number): void {
     this.ensure(4);
     this.buffer.writeInt32BE(value, this.length);
     this.length += 4;
   }
 
-  bytes(value: Buffer): void {
+  private bytes(value: Buffer): void {
     this.ensure(value.length);
     this.buffer.set(value, this.length);
     this.length += value.length;
   }
 
-  /** Text as UTF-8 behind its length (json's binary form too); jsonb's is a version byte (1) and the JSON text. */
-  private text(value: string, versionByte: number): void {
+  /** UTF-8 behind its length; with a version byte first when `versionByte` ≥ 0. */
+  private utf8(value: string, versionByte: number): void {
     const prefix = versionByte >= 0 ? 1 : 0;
     this.ensure(4 + prefix + value.length * 3);
     const start = this.length;
@@ -178,61 +319,7 @@ class BinaryWriter {
     this.length = offset + written;
   }
 
-  /** A text field, copied from the column's last one when it is the same value. */
-  private repeatedText(index: number, value: string): void {
-    if (value === this.lastText[index]) return this.bytes(this.lastTextField[index]);
-    const start = this.length;
-    this.text(value, -1);
-    if (this.length - start > SHORT_TEXT_FIELD_BYTES) return;
-    this.lastText[index] = value;
-    const field = Buffer.allocUnsafe(this.length - start);
-    copySmall(this.buffer, start, field, field.length);
-    this.lastTextField[index] = field;
-  }
-
-  private uuidBytes(column: BinaryColumn, value: Uint8Array): void {
-    if (column.type !== 'uuid' || value.length !== 16) throw new Error(`${column.name}: ${value.length} bytes for a ${column.type} column`);
-    this.int32(16);
-    this.ensure(16);
-    this.buffer.set(value, this.length);
-    this.length += 16;
-  }
-
-  /** A one-dimensional uuid[]: header (dimensions, no nulls, element type), its length and lower bound, then each uuid behind its length. */
-  private uuidArray(column: string, value: BinaryValue): void {
-    if (!isList(value)) throw new Error(`${column}: not a list of uuids: ${String(value)}`);
-    const ids = value;
-    const dimensions = ids.length === 0 ? 0 : 1;
-    this.int32(12 + dimensions * 8 + ids.length * 20);
-    this.int32(dimensions);
-    this.int32(0);
-    this.int32(UUID_TYPE_OID);
-    if (dimensions === 0) return;
-    this.int32(ids.length);
-    this.int32(1);
-    for (const id of ids) {
-      this.int32(16);
-      this.ensure(16);
-      this.parseUuid(column, String(id));
-    }
-  }
-
-  /** A uuid's 16 bytes from its text: the same as the row before copied, canonical (36 characters) fast, else hyphens optional, either case. */
-  private uuid(column: string, index: number, value: CopyValue): void {
-    const text = String(value);
-    this.int32(16);
-    this.ensure(16);
-    if (text === this.lastUuidText[index]) {
-      this.buffer.set(this.lastUuidBytes[index], this.length);
-      this.length += 16;
-      return;
-    }
-    this.parseUuid(column, text);
-    copySmall(this.buffer, this.length - 16, this.lastUuidBytes[index], 16);
-    this.lastUuidText[index] = text;
-  }
-
-  private parseUuid(column: string, text: string): void {
+  private parseUuid(text: string): void {
     if (text.length === 36 && text.charCodeAt(8) === 45 && text.charCodeAt(13) === 45 && text.charCodeAt(18) === 45 && text.charCodeAt(23) === 45) {
       const buffer = this.buffer;
       const out = this.length;
@@ -240,16 +327,16 @@ class BinaryWriter {
         const i = CANONICAL_HEX_POSITIONS[k];
         const high = hexDigit(text.charCodeAt(i));
         const low = hexDigit(text.charCodeAt(i + 1));
-        if ((high | low) < 0) throw new Error(`${column}: not a uuid: ${text}`);
+        if ((high | low) < 0) throw new Error(`${this.currentColumnName()}: not a uuid: ${text}`);
         buffer[out + k] = (high << 4) | low;
       }
       this.length = out + 16;
       return;
     }
-    this.looseUuid(column, text);
+    this.looseUuid(text);
   }
 
-  private looseUuid(column: string, text: string): void {
+  private looseUuid(text: string): void {
     const buffer = this.buffer;
     let out = this.length;
     let high = -1;
@@ -257,15 +344,20 @@ class BinaryWriter {
       const c = text.charCodeAt(i);
       if (c === 45 && high === -1) continue; // '-' between byte pairs
       const digit = hexDigit(c);
-      if (digit < 0 || out - this.length >= 16) throw new Error(`${column}: not a uuid: ${text}`);
+      if (digit < 0 || out - this.length >= 16) throw new Error(`${this.currentColumnName()}: not a uuid: ${text}`);
       if (high === -1) high = digit;
       else {
         buffer[out++] = (high << 4) | digit;
         high = -1;
       }
     }
-    if (out - this.length !== 16 || high !== -1) throw new Error(`${column}: not a uuid: ${text}`);
+    if (out - this.length !== 16 || high !== -1) throw new Error(`${this.currentColumnName()}: not a uuid: ${text}`);
     this.length = out;
+  }
+
+  /** The column of the value being written (`next` has moved past it). */
+  private currentColumnName(): string {
+    return this.columns[this.column - 1]?.name ?? '?';
   }
 
   private ensure(bytes: number): void {
