@@ -75,4 +75,32 @@ describe('MatchList', () => {
     ]);
     expect([...new MatchList(statementSide, ledgerSide, ['BRL'], criteria).linksInIdOrder(() => 1)]).toEqual([]);
   });
+
+  it('reads a match entry by entry, statement entries first, and refuses a member on the wrong side', () => {
+    const list = new MatchList(statement, ledger, ['BRL'], criteria);
+    list.add({ rule: 'AGGREGATE', members: [1, 0, nS + 2, nS + 0], from: 0, split: 2, to: 4, statementTotal: 150n, ledgerTotal: 150n, within: true, confidence: 80, status: 'ACCEPTED', currency: 0, explanation: [] });
+    expect([list.entryCount(0), list.statementEntryCount(0)]).toEqual([4, 2]);
+    expect([0, 1, 2, 3].map((k) => list.entryId(0, k))).toEqual(['s2', 's1', 'l3', 'l1']);
+    expect(list.idsOf(0)).toEqual({ statementIds: ['s2', 's1'], ledgerIds: ['l3', 'l1'] });
+    const draft = { rule: 'REFERENCE' as const, statementTotal: 1n, ledgerTotal: 1n, within: true, confidence: 100, status: 'ACCEPTED' as const, currency: 0, explanation: 'x' };
+    expect(() => list.add({ ...draft, members: [2, nS + 1], from: 0, split: 0, to: 2 })).toThrow('not on its side');
+    expect(() => list.add({ ...draft, members: [nS + 1, 2], from: 0, split: 1, to: 2 })).toThrow('not on its side');
+    expect(list.length).toBe(1);
+  });
+
+  it('makes a match\'s settlements from its own entries, as settlementsOf does', () => {
+    const statementSide = [{ ...statementItem('s1', 100n), releaseType: 'SALE' }, { ...statementItem('s2', -12n), releaseType: 'COMMISSION' }, { ...statementItem('s3', 7n), releaseType: null }];
+    const ledgerSide = [ledgerItem('l1', 90n), ledgerItem('l2', 60n), ledgerItem('l3', 40n)];
+    const n = statementSide.length;
+    const list = new MatchList(statementSide, ledgerSide, ['BRL'], criteria);
+    const draft = { rule: 'REFERENCE' as const, within: true, confidence: 100, status: 'ACCEPTED' as const, currency: 0, explanation: 'x' };
+    list.add({ ...draft, members: [0, 1, n + 0], from: 0, split: 2, to: 3, statementTotal: 88n, ledgerTotal: 90n });
+    list.add({ ...draft, members: [2, n + 2, n + 1], from: 0, split: 1, to: 3, statementTotal: 7n, ledgerTotal: 100n });
+    expect(list.settlements(0)).toEqual([{ ledgerEntryId: 'l1', currency: 'BRL', expectedAmount: 90n, receivedAmount: 88n, difference: -2n, breakdown: { COMMISSION: '-12', SALE: '100' } }]);
+    // over several ledger entries, in id order, the last carrying the difference
+    expect(list.settlements(1)).toEqual([
+      { ledgerEntryId: 'l2', currency: 'BRL', expectedAmount: 60n, receivedAmount: 60n, difference: 0n, breakdown: { ALLOCATED: '60' } },
+      { ledgerEntryId: 'l3', currency: 'BRL', expectedAmount: 40n, receivedAmount: -53n, difference: -93n, breakdown: { ALLOCATED: '-53' } },
+    ]);
+  });
 });

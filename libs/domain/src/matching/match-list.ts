@@ -102,6 +102,10 @@ export class MatchList {
   add(draft: MatchDraft): number {
     const i = this.length;
     if (i === this.#rule.length) throw new Error(`a match beyond the ${i} the entries allow: an entry is in two matches`);
+    const nS = this.#statement.length;
+    for (let k = draft.from; k < draft.to; k++) {
+      if (draft.members[k] < nS !== k < draft.split) throw new Error(`match ${i}: member ${k} is not on its side (statement members first, then ledger members)`);
+    }
     this.length++;
     this.#rule[i] = RULES.indexOf(draft.rule);
     this.#confidence[i] = draft.confidence;
@@ -112,12 +116,7 @@ export class MatchList {
     this.#setTotal(2 * i + 1, draft.ledgerTotal);
     this.#explanation.push(draft.explanation);
     const at = this.#start[i];
-    const nS = this.#statement.length;
-    for (let k = draft.from; k < draft.to; k++) {
-      const g = draft.members[k];
-      if (g < nS !== k < draft.split) throw new Error(`match ${i}: member ${k} is not on its side (statement members first, then ledger members)`);
-      this.#positions[at + k - draft.from] = g;
-    }
+    for (let k = draft.from; k < draft.to; k++) this.#positions[at + k - draft.from] = draft.members[k];
     this.#start[i + 1] = at + draft.to - draft.from;
     return i;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { Database } from '../database';
-import { copyBinaryRows, type BinaryColumn } from './copy-binary';
+import { copyBinary, copyBinaryRows, type BinaryColumn, type BinaryRowWriter } from './copy-binary';
 import { copyOut, copyOutRows, copyRows, FieldValues, parseTextArray, sqlLiteral } from './copy-rows';
 import { UuidV7Block } from './uuid-v7-block';
 
@@ -190,6 +190,74 @@ describe('copyRows / copyOut (against Postgres)', () => {
     });
     await withProbeTable('label text', async (table) => {
       await expect(database.transaction((tx) => copyBinaryRows(tx, table, [{ name: 'label', type: 'text' }], [[ids.at(0)]]))).rejects.toThrow('16 bytes for a text column');
+    });
+  });
+
+  it('writes rows field by field: uuids from a block at an offset, uuid[] element by element, the same as rows of values', async () => {
+    const ids = new UuidV7Block(3);
+    const members = [[randomUUID()], [], [randomUUID(), randomUUID().toUpperCase()]];
+    const columns: BinaryColumn[] = [
+      { name: 'id', type: 'uuid' },
+      { name: 'members', type: 'uuid[]' },
+      { name: 'label', type: 'text' },
+      { name: 'doc', type: 'json' },
+      { name: 'amount', type: 'int8' },
+      { name: 'n', type: 'int2' },
+    ];
+    await withProbeTable('id uuid, members uuid[], label text, doc json, amount bigint, n smallint', async (table) => {
+      await database.transaction((tx) =>
+        copyBinary(tx, table, columns, function* (out) {
+          for (let i = 0; i < 3; i++) {
+            out.row();
+            out.uuidBytes(ids.bytes, i * 16);
+            out.uuidArray(members[i].length);
+            for (const member of members[i]) out.uuidElement(member);
+            out.text(i === 1 ? 'ação' : 'AUTO');
+            out.text(`{"i":${i}}`);
+            out.int8(BigInt(i) * 5_000_000_000n);
+            if (i === 2) out.null();
+            else out.int2(100 - i);
+            yield;
+          }
+        }),
+      );
+      const rows = await dataSource.query(`SELECT id, members, label, doc, amount::text AS amount, n FROM ${table} ORDER BY id`);
+      expect(rows).toEqual([0, 1, 2].map((i) => ({ id: ids.text(i), members: members[i].map((id) => id.toLowerCase()), label: i === 1 ? 'ação' : 'AUTO', doc: { i }, amount: String(BigInt(i) * 5_000_000_000n), n: i === 2 ? null : 100 - i })));
+    });
+  });
+
+  it('refuses a field that does not follow its columns (wrong type, missing, outside a row, uuid[] elements short or extra) and writes nothing', async () => {
+    const columns: BinaryColumn[] = [
+      { name: 'id', type: 'uuid' },
+      { name: 'members', type: 'uuid[]' },
+    ];
+    const [id, member] = [randomUUID(), randomUUID()];
+    const attempts: [string, (out: BinaryRowWriter) => void][] = [
+      ['id: a text value for a uuid column', (out) => (out.row(), out.text(id))],
+      ['a row of 1 values for 2 columns', (out) => (out.row(), out.uuid(id), out.row())],
+      ['a row of 1 values for 2 columns', (out) => (out.row(), out.uuid(id))],
+      ['a value outside a row', (out) => out.uuid(id)],
+      ['members: 1 uuid[] elements missing', (out) => (out.row(), out.uuid(id), out.uuidArray(2), out.uuidElement(member), out.row())],
+      ['a uuid element outside a uuid[]', (out) => (out.row(), out.uuid(id), out.uuidArray(1), out.uuidElement(member), out.uuidElement(member))],
+      ['beyond its 2 columns', (out) => (out.row(), out.uuid(id), out.uuidArray(0), out.null())],
+      ['id: 8 bytes for a uuid column', (out) => (out.row(), out.uuidBytes(Buffer.alloc(8), 0, 8))],
+    ];
+    await withProbeTable('id uuid, members uuid[]', async (table) => {
+      for (const [message, write] of attempts) {
+        await expect(
+          database.transaction((tx) =>
+            copyBinary(tx, table, columns, function* (out) {
+              out.row();
+              out.uuid(randomUUID());
+              out.uuidArray(0);
+              yield;
+              write(out);
+              yield;
+            }),
+          ),
+        ).rejects.toThrow(message);
+      }
+      expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
     });
   });
 
