@@ -39,6 +39,29 @@ describe('matcher-worker (e2e)', () => {
     return { runVersion, outcome: (await m.app.get(MatchingRunService).run(job, onStage)).outcome };
   }
 
+  it('settles a match over several ledger entries with one settlement each, under ids of their own', async () => {
+    const target = await seedReconciliation(m.db);
+    const ledger = await seedLedgerEntries(m.db, target, [
+      { externalId: 'INV-1', amount: 3000n, date: '2026-01-05', references: ['PAY-9'] },
+      { externalId: 'INV-2', amount: 2000n, date: '2026-01-06', references: ['PAY-9'] },
+    ]);
+    const [credit] = await seedStatementEntries(m.db, target, [{ externalId: 'B9', amount: 5000n, date: '2026-01-07', references: ['PAY-9'], releaseType: 'SALE' }]);
+    expect((await runPass(target)).outcome).toBe('completed');
+    const [match] = await m.db.query<{ id: string; status: string; statement_entry_ids: string[]; ledger_entry_ids: string[] }>(
+      `SELECT id, status, statement_entry_ids, ledger_entry_ids FROM matches WHERE reconciliation_id = $1`,
+      [target.reconciliationId],
+    );
+    expect(match).toEqual({ id: expect.any(String), status: 'ACCEPTED', statement_entry_ids: [credit], ledger_entry_ids: expect.arrayContaining(ledger) });
+    const settlements = await m.db.query<{ id: string; match_id: string; ledger_entry_id: string; expected_amount: string; received_amount: string; breakdown: Record<string, string> }>(
+      `SELECT id, match_id, ledger_entry_id, expected_amount::text, received_amount::text, breakdown FROM settlements WHERE reconciliation_id = $1 ORDER BY ledger_entry_id`,
+      [target.reconciliationId],
+    );
+    const [first, second] = [...ledger].sort();
+    const amountOf = (id: string) => (id === ledger[0] ? '3000' : '2000');
+    expect(settlements).toEqual([first, second].map((ledgerEntryId) => ({ id: expect.any(String), match_id: match.id, ledger_entry_id: ledgerEntryId, expected_amount: amountOf(ledgerEntryId), received_amount: amountOf(ledgerEntryId), breakdown: { ALLOCATED: amountOf(ledgerEntryId) } })));
+    expect(new Set([match.id, ...settlements.map((settlement) => settlement.id)]).size).toBe(3);
+  });
+
   it('runs a pass from the queue: explained matches, discrepancies, settlements, summary, run record and completion event', async () => {
     const { target, ledger, statement } = await seedMarketplaceMonth();
     const runVersion = await startPass(m.db, target);

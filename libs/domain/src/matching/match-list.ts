@@ -238,10 +238,12 @@ export class MatchList {
   /** Match i's entry of one side with this id, found among the match's own few. */
   #entryOf<S extends 'statement' | 'ledger'>(i: number, side: S, id: string): (S extends 'statement' ? StatementItem : LedgerItem) | undefined {
     const nS = this.#statement.length;
+    const onStatementSide = side === 'statement';
     for (let k = this.#start[i]; k < this.#start[i + 1]; k++) {
       const g = this.#positions[k];
-      const entry = g < nS ? (side === 'statement' ? this.#statement[g] : undefined) : side === 'ledger' ? this.#ledger[g - nS] : undefined;
-      if (entry?.id === id) return entry as S extends 'statement' ? StatementItem : LedgerItem;
+      if (g < nS !== onStatementSide) continue;
+      const entry = onStatementSide ? this.#statement[g] : this.#ledger[g - nS];
+      if (entry.id === id) return entry as S extends 'statement' ? StatementItem : LedgerItem;
     }
     return undefined;
   }
