@@ -40,7 +40,6 @@ describe('MatchList', () => {
         { name: 'amount', passed: false, detail: { difference: '-3', tolerance: '10' } },
       ] }),
     );
-    expect(list.entriesOf(1)).toEqual({ statement: [statement[2]], ledger: [ledger[1], ledger[2]] });
     expect([list.status(0), list.status(1), list.statementTotal(0), list.statementTotal(1)]).toEqual(['SUGGESTED', 'ACCEPTED', 150n, 7n]);
     expect(list.toArray()).toEqual([list.at(0), list.at(1)]);
   });

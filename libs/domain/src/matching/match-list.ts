@@ -156,18 +156,6 @@ export class MatchList {
     return this.#within[i] === 1;
   }
 
-  /** Match i's entries, in the order of its statementIds and ledgerIds. */
-  entriesOf(i: number): { statement: StatementItem[]; ledger: LedgerItem[] } {
-    const nS = this.#statement.length;
-    const entries: { statement: StatementItem[]; ledger: LedgerItem[] } = { statement: [], ledger: [] };
-    for (let k = this.#start[i]; k < this.#start[i + 1]; k++) {
-      const g = this.#positions[k];
-      if (g < nS) entries.statement.push(this.#statement[g]);
-      else entries.ledger.push(this.#ledger[g - nS]);
-    }
-    return entries;
-  }
-
   /** Match i's entry ids, statement side then ledger side. */
   idsOf(i: number): { statementIds: string[]; ledgerIds: string[] } {
     const statementEntries = this.statementEntryCount(i);

@@ -104,7 +104,7 @@ export interface RuleStats {
 export interface MatchingResult {
   /** Every proposed match as an object, made on first read (tests, small runs). */
   readonly matches: ProposedMatch[];
-  /** The same matches held column-wise, read one at a time (`at`, `entriesOf`): what a large pass uses. */
+  /** The same matches held column-wise, read one at a time (`at`, `entryId`, `settlements`): what a large pass uses. */
   matchList: MatchList;
   discrepancies: ProposedDiscrepancy[];
   unmatchedStatementIds: string[];

@@ -25,7 +25,6 @@ export type BinaryValue = CopyValue | Uint8Array | readonly string[];
 export async function copyBinaryRows(tx: Tx, table: string, columns: readonly BinaryColumn[], rows: Iterable<readonly BinaryValue[]>): Promise<void> {
   await copyBinary(tx, table, columns, function* (out) {
     for (const row of rows) {
-      if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns`);
       out.row();
       for (const value of row) out.value(value);
       yield;
@@ -76,7 +75,7 @@ function* binaryChunks(columns: readonly BinaryColumn[], writeRows: (out: Binary
 }
 
 /**
- * `count` bytes from `from` at `start` to the start of `to`. Buffer#copy of a part makes a view
+ * `count` bytes from `from` at `start` to `to` at `at`. Buffer#copy of a part makes a view
  * for every call; for a few bytes, row after row, a loop is cheaper.
  */
 function copySmall(from: Uint8Array, start: number, to: Uint8Array, at: number, count: number): void {
@@ -144,12 +143,13 @@ export class BinaryRowWriter {
 
   /** The next field, whatever its column's type: a uuid as text or 16 bytes, a list for uuid[], null. */
   value(value: BinaryValue): void {
+    const column = this.columns[this.column];
+    if (column === undefined) throw new Error(`a value outside a row, or beyond its ${this.columns.length} columns`);
     if (value === null) return this.null();
     if (value instanceof Uint8Array) return this.uuidBytes(value, 0, value.length);
-    const column = this.columns[this.column];
-    if (column?.type === 'uuid[]') return this.uuidList(value);
-    if (isList(value)) throw new Error(`${column?.name}: a list for a ${column?.type} column`);
-    switch (column?.type) {
+    if (column.type === 'uuid[]') return this.uuidList(value);
+    if (isList(value)) throw new Error(`${column.name}: a list for a ${column.type} column`);
+    switch (column.type) {
       case 'uuid':
         return this.uuid(String(value));
       case 'int8':
